@@ -31,7 +31,23 @@ export const SUPPORTED_FUNCS = new Set(['print', 'printf', 'println', 'len', 'ht
 const GO_BUILTINS = new Set(['js', 'and', 'or', 'not', 'call', 'index', 'slice', 'eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil']);
 
+// Sticky (`y`) so that they match at `lastIndex` without copying the rest of the template.
+const WORD = /[+-]?[0-9][0-9a-zA-Z_.+-]*|[A-Za-z_][A-Za-z0-9_]*/y;
+const FIELD = /(?:\.[A-Za-z_][A-Za-z0-9_]*)+/y;
 const SPACE = new Set([' ', '\t', '\r', '\n']);
+
+// Loops, not regexes: `/[ \t]+$/` is quadratic on long runs of spaces in V8.
+function trimStartSpace(s: string): string {
+  let i = 0;
+  while (i < s.length && SPACE.has(s[i])) i++;
+  return s.slice(i);
+}
+
+function trimEndSpace(s: string): string {
+  let i = s.length;
+  while (i > 0 && SPACE.has(s[i - 1])) i--;
+  return s.slice(0, i);
+}
 
 function lineOf(src: string, pos: number): number {
   let line = 1;
@@ -56,7 +72,7 @@ class Parser {
     while (this.pos <= src.length) {
       const open = src.indexOf('{{', this.pos);
       let text = src.slice(this.pos, open < 0 ? src.length : open);
-      if (trimNext) text = text.replace(/^[ \t\r\n]+/, '');
+      if (trimNext) text = trimStartSpace(text);
       if (open < 0) {
         if (text !== '') nodes.push({ kind: 'text', text });
         break;
@@ -64,7 +80,7 @@ class Parser {
       this.actionStart = open;
       this.pos = open + 2;
       if (src[this.pos] === '-' && SPACE.has(src[this.pos + 1] ?? '')) {
-        text = text.replace(/[ \t\r\n]+$/, '');
+        text = trimEndSpace(text);
         this.pos += 2;
       }
       if (text !== '') nodes.push({ kind: 'text', text });
@@ -183,7 +199,8 @@ class Parser {
     }
     if (c === ')') this.fail('unexpected right paren');
     if (c === '$') this.fail('variables are not supported in tag templates');
-    const word = /^[+-]?[0-9][0-9a-zA-Z_.+-]*|^[A-Za-z_][A-Za-z0-9_]*/.exec(src.slice(start, start + 200));
+    WORD.lastIndex = start;
+    const word = WORD.exec(src);
     if (!word) this.fail(`unexpected ${JSON.stringify(c)} in command`);
     this.pos = start + word[0].length;
     const w = word[0];
@@ -200,7 +217,8 @@ class Parser {
   }
 
   private fieldOrDot(start: number): Operand {
-    const m = /^(\.[A-Za-z_][A-Za-z0-9_]*)+/.exec(this.src.slice(start, start + 1000));
+    FIELD.lastIndex = start;
+    const m = FIELD.exec(this.src);
     if (!m) {
       this.pos = start + 1;
       const next = this.src[this.pos] ?? '';
