@@ -1,0 +1,168 @@
+/**
+ * Gathering feedback (spec §6.1–6.2) into the approval and disapproval lists, with our fixes:
+ * the cutoff of the `head` range is the real push time of the reference commit when the caller knows it
+ * (the committer date is only a fallback, and which one was used is recorded), comments and reviews keep
+ * their real timestamps and are sorted together chronologically (§19 item 4), and every item that does not
+ * count keeps the reason, for the explanation.
+ */
+import type { CommitRange, FeedbackType } from '../config/types.js';
+import type { CommitInfo, FeedbackItem } from '../types.js';
+import { isServiceMessage } from '../actions/notifications.js';
+
+export type ExclusionReason =
+  | 'feedback-type-disabled'
+  | 'service-message'
+  | 'dismissed'
+  | 'before-last-push'
+  | 'no-timestamp';
+
+export interface FeedbackRecord {
+  item: FeedbackItem;
+  /** Why the item is not in the approval list; undefined when it is. */
+  approvalExclusion?: ExclusionReason;
+  /** Why the item is not in the disapproval list; undefined when it is. */
+  disapprovalExclusion?: ExclusionReason;
+  /** A comment made before the cutoff that counts because it was edited after it (GitHub's `since` filter). */
+  revivedByEdit?: boolean;
+}
+
+export type CutoffSource = 'push' | 'committer-date' | 'none';
+
+export interface Cutoff {
+  /** ms since epoch; undefined when unknown (then nothing is excluded by time). */
+  at?: number;
+  source: CutoffSource;
+  /** The reference commit (the head, or the commit reached by skipping UI merges). */
+  sha?: string;
+  /** UI-merge commits walked over (§6.2). */
+  skippedUiMerges: string[];
+}
+
+export interface GatherInput {
+  /** PR conversation comments and reviews, in any order. */
+  feedback: readonly FeedbackItem[];
+  /** PR commits, oldest first; the last one is the head. */
+  commits: readonly CommitInfo[];
+  types: readonly FeedbackType[];
+  range: CommitRange;
+  antirange: CommitRange;
+  ignoreUiMerge: boolean;
+  /** SHAs committed to the base branch since the PR was created (for the UI-merge walk). */
+  baseShas?: ReadonlySet<string>;
+  /** Real push time per commit SHA (e.g. the head's from the `synchronize` event); preferred to committer dates. */
+  pushTimes?: ReadonlyMap<string, number>;
+  /** Push time of the head when the caller knows only that one. */
+  headPushedAt?: number;
+  brandingShort?: string;
+}
+
+export interface GatheredFeedback {
+  /** Chronological; used by `match`. */
+  approval: FeedbackItem[];
+  /** Chronological; used by `antimatch`. */
+  disapproval: FeedbackItem[];
+  /** Every input item with what happened to it, chronological. */
+  records: FeedbackRecord[];
+  cutoff: Cutoff;
+}
+
+/** A merge made with GitHub's "Update branch" button: two parents, committed by GitHub itself. */
+export function isUiMerge(commit: CommitInfo): boolean {
+  return commit.parents === 2 && (commit.committer === 'GitHub' || commit.committer === 'GitHub Enterprise');
+}
+
+/** Walks from the head over UI merges of the base branch into the PR (§6.2). */
+export function referenceCommit(
+  commits: readonly CommitInfo[],
+  ignoreUiMerge: boolean,
+  baseShas: ReadonlySet<string> = new Set(),
+): { commit?: CommitInfo; skipped: string[] } {
+  let current = commits.length > 0 ? commits[commits.length - 1] : undefined;
+  const skipped: string[] = [];
+  if (!ignoreUiMerge || current === undefined) return { commit: current, skipped };
+  const bySha = new Map<string, CommitInfo>();
+  for (const c of commits) if (typeof c.sha === 'string') bySha.set(c.sha, c);
+  const seen = new Set<CommitInfo>();
+  while (current !== undefined && isUiMerge(current) && !seen.has(current)) {
+    seen.add(current);
+    const parents = current.parentShas ?? [];
+    const onBase = parents.filter((p) => baseShas.has(p));
+    if (parents.length !== 2 || onBase.length !== 1) break;
+    const next = bySha.get(parents.find((p) => !baseShas.has(p)) ?? '');
+    if (next === undefined) break;
+    skipped.push(current.sha ?? '');
+    current = next;
+  }
+  return { commit: current, skipped };
+}
+
+function resolveCutoff(input: GatherInput): Cutoff {
+  const { commit, skipped } = referenceCommit(input.commits, input.ignoreUiMerge, input.baseShas);
+  if (commit === undefined) return { source: 'none', skippedUiMerges: skipped };
+  const sha = commit.sha;
+  const head = input.commits[input.commits.length - 1];
+  const pushed = (sha !== undefined ? input.pushTimes?.get(sha) : undefined) ?? (commit === head ? input.headPushedAt : undefined);
+  if (isTime(pushed)) return { at: pushed, source: 'push', sha, skippedUiMerges: skipped };
+  if (isTime(commit.committedAt)) return { at: commit.committedAt, source: 'committer-date', sha, skippedUiMerges: skipped };
+  return { source: 'none', sha, skippedUiMerges: skipped };
+}
+
+function isTime(t: unknown): t is number {
+  return typeof t === 'number' && Number.isFinite(t);
+}
+
+/** Why an item made before/after `cutoff` does not count in a `head` list (undefined = it counts). */
+function headExclusion(item: FeedbackItem, cutoff: Cutoff): { reason?: ExclusionReason; revived?: boolean } {
+  if (cutoff.at === undefined) return {};
+  const T = cutoff.at;
+  if (item.type === 'review') {
+    if (!isTime(item.at)) return { reason: 'no-timestamp' };
+    return item.at > T ? {} : { reason: 'before-last-push' };
+  }
+  // GitHub's `since` filter on comments is on updated_at >= T: an edit after the push revives a comment.
+  const updated = isTime(item.updatedAt) ? item.updatedAt : item.at;
+  if (!isTime(updated)) return { reason: 'no-timestamp' };
+  if (updated < T) return { reason: 'before-last-push' };
+  return { revived: isTime(item.at) && item.at < T };
+}
+
+/** Time used to order an item: when it became effective (creation, or the reviving edit). */
+function sortTime(record: FeedbackRecord): number {
+  const { item } = record;
+  const t = record.revivedByEdit === true ? item.updatedAt : item.at;
+  return isTime(t) ? t : Number.NEGATIVE_INFINITY;
+}
+
+export function gatherFeedback(input: GatherInput): GatheredFeedback {
+  const cutoff = input.range === 'head' || input.antirange === 'head' ? resolveCutoff(input) : { source: 'none' as const, skippedUiMerges: [] };
+  const records: FeedbackRecord[] = [];
+  for (const item of input.feedback) {
+    const record: FeedbackRecord = { item };
+    let common: ExclusionReason | undefined;
+    if (!input.types.includes(item.type)) common = 'feedback-type-disabled';
+    else if (isServiceMessage(item.body, input.brandingShort)) common = 'service-message';
+    else if (item.type === 'review' && typeof item.state === 'string' && item.state.toLowerCase() === 'dismissed') common = 'dismissed';
+    if (common !== undefined) {
+      record.approvalExclusion = common;
+      record.disapprovalExclusion = common;
+    } else {
+      const head = headExclusion(item, cutoff);
+      if (input.range === 'head') record.approvalExclusion = head.reason;
+      if (input.antirange === 'head') record.disapprovalExclusion = head.reason;
+      if (head.revived === true && (input.range === 'head' || input.antirange === 'head')) record.revivedByEdit = true;
+    }
+    records.push(record);
+  }
+  // Stable: comments before reviews on equal times, then input order.
+  const ordered = records
+    .map((r, i) => ({ r, i, t: sortTime(r), k: r.item.type === 'comment' ? 0 : 1 }))
+    .sort((a, b) => a.t - b.t || a.k - b.k || a.i - b.i)
+    .map((x) => x.r);
+  // (-Infinity - -Infinity is NaN, which sort treats as 0: falls through to the tie-breakers only via ||)
+  return {
+    approval: ordered.filter((r) => r.approvalExclusion === undefined).map((r) => r.item),
+    disapproval: ordered.filter((r) => r.disapprovalExclusion === undefined).map((r) => r.item),
+    records: ordered,
+    cutoff,
+  };
+}
