@@ -4,12 +4,15 @@
  */
 import type { Matcher } from './ast.js';
 import { compileSyntax } from './compiler.js';
+import { lintSyntax, type LintWarning } from './lint.js';
 import { parseSyntax } from './parser.js';
 
 export type { LeafType, Matcher, MatcherType, Span } from './ast.js';
 export { lex, type Token, type TokenKind } from './lexer.js';
 export { MAX_DEPTH } from './parser.js';
 export { serializeMatcher, stripSpans } from './serialize.js';
+export { validateMatcher } from './validate.js';
+export { lintMatcher, type LintWarning } from './lint.js';
 
 /**
  * Lexes, parses and compiles a match expression. Throws PolicyError (location.column = 1-based character
@@ -18,3 +21,26 @@ export { serializeMatcher, stripSpans } from './serialize.js';
 export function parseMatcher(text: string): Matcher {
   return compileSyntax(parseSyntax(text));
 }
+
+/** parseMatcher plus the lint warnings of the same text, from one parse. */
+export function analyzeMatcher(text: string): { matcher: Matcher; warnings: LintWarning[] } {
+  const tree = parseSyntax(text);
+  return { matcher: compileSyntax(tree), warnings: lintSyntax(tree, text) };
+}
+export {
+  evaluateMatcher,
+  type EvaluationInput,
+  type EvaluationResult,
+  type MatcherAction,
+} from './evaluate.js';
+export {
+  SYNTHETIC_AUTHOR_INDEX,
+  walkTrace,
+  type CandidateSource,
+  type FeedbackOutcome,
+  type FeedbackTrace,
+  type LeafTrace,
+  type MatcherEvent,
+  type Participant,
+  type TraceNode,
+} from './trace.js';

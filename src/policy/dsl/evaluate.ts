@@ -1,0 +1,279 @@
+/**
+ * Evaluation of a compiled matcher (spec §3.5): every leaf makes one pass over the ordered feedback list,
+ * combinators evaluate all their children (leaves have side effects: the events), and the whole run is
+ * recorded in an explanation trace.
+ */
+import type { FeedbackItem, Snapshot } from '../types.js';
+import type { Matcher } from './ast.js';
+import { leafCandidates, snapshotIndex, type Candidates, type SnapshotIndex } from './candidates.js';
+import { serializeMatcher } from './serialize.js';
+import {
+  SYNTHETIC_AUTHOR_INDEX,
+  type FeedbackTrace,
+  type MatcherEvent,
+  type Participant,
+  type TraceNode,
+} from './trace.js';
+
+/** `approval` for `match`, `disapproval` for `antimatch`, `author-limit` for `authormatch` (spec §3.6). */
+export type MatcherAction = 'approval' | 'disapproval' | 'author-limit';
+
+export interface EvaluationInput {
+  snapshot: Snapshot;
+  /** PR author login, any case. */
+  author: string;
+  /** Authors of the issues the PR closes (the `issue-author` noun), any case. */
+  closingIssueAuthors?: readonly string[];
+  /** Ordered feedback, oldest first. Ignored by `author-limit`, which looks at the PR author alone. */
+  feedback?: readonly FeedbackItem[];
+  action: MatcherAction;
+  /** Classifiers (pattern/review state, spec §6.3); each is called at most once per item and evaluation. */
+  isApproval?: (item: FeedbackItem) => boolean;
+  isDisapproval?: (item: FeedbackItem) => boolean;
+  /** Record every item each leaf looked at (default true); false keeps only the per-node summary. */
+  explain?: boolean;
+}
+
+export interface EvaluationResult {
+  holds: boolean;
+  events: MatcherEvent[];
+  trace: TraceNode;
+}
+
+/** Canonical texts are cached per (immutable) matcher node: evaluations of one policy reuse them. */
+const texts = new WeakMap<Matcher, string>();
+function textOf(m: Matcher): string {
+  let t = texts.get(m);
+  if (t === undefined) {
+    t = serializeMatcher(m);
+    texts.set(m, t);
+  }
+  return t;
+}
+
+/** What one pass of a leaf does with an item it accepted as a candidate. */
+type LeafAction = 'approval' | 'disapproval' | 'author-limit' | 'author-only';
+
+interface Context {
+  index: SnapshotIndex;
+  author: string;
+  issueAuthors: string[];
+  items: readonly FeedbackItem[];
+  logins: string[];
+  /** Index reported for item i (the synthetic author item reports SYNTHETIC_AUTHOR_INDEX). */
+  synthetic: boolean;
+  action: LeafAction;
+  approval: (i: number) => boolean;
+  disapproval: (i: number) => boolean;
+  explain: boolean;
+  events: MatcherEvent[];
+}
+
+/** A classifier memoised per item: 0 unknown, 1 yes, 2 no. */
+function memo(items: readonly FeedbackItem[], fn: ((item: FeedbackItem) => boolean) | undefined): (i: number) => boolean {
+  if (fn === undefined) return () => false;
+  const cache = new Uint8Array(items.length);
+  return (i) => {
+    if (cache[i] === 0) cache[i] = fn(items[i]) ? 1 : 2;
+    return cache[i] === 1;
+  };
+}
+
+function syntheticAuthorItem(author: string): FeedbackItem[] {
+  return [{ type: 'comment', author }];
+}
+
+export function evaluateMatcher(m: Matcher, input: EvaluationInput): EvaluationResult {
+  const author = input.author.toLowerCase();
+  const authorOnly = input.action === 'author-limit';
+  const items = authorOnly ? syntheticAuthorItem(author) : (input.feedback ?? []);
+  const issueAuthors = [...new Set((input.closingIssueAuthors ?? []).map((a) => a.toLowerCase()))].filter((a) => a !== author);
+  const ctx: Context = {
+    index: snapshotIndex(input.snapshot),
+    author,
+    issueAuthors,
+    items,
+    logins: items.map((f) => f.author.toLowerCase()),
+    synthetic: authorOnly,
+    action: input.action,
+    approval: memo(items, input.isApproval),
+    disapproval: memo(items, input.isDisapproval),
+    explain: input.explain ?? true,
+    events: [],
+  };
+  const trace = evaluateNode(m, ctx);
+  return { holds: trace.holds, events: ctx.events, trace };
+}
+
+function evaluateNode(m: Matcher, ctx: Context): TraceNode {
+  switch (m.type) {
+    case 'true':
+    case 'off':
+      return node(m, true, [], [], 0);
+    case 'false':
+      return node(m, false, [], [], null);
+    case 'all':
+    case 'universe':
+    case 'us':
+    case 'them':
+    case 'entity':
+    case 'anonymous':
+      return evaluateLeaf(m, leafCandidates(ctx.index, m, ctx.author), m.count, m.self, ctx);
+    case 'issue-author': {
+      const set = new Set(ctx.issueAuthors);
+      const candidates: Candidates = { source: { kind: 'issue-authors', logins: [...ctx.issueAuthors] }, has: (l) => set.has(l) };
+      return evaluateLeaf(m, candidates, set.size, false, ctx);
+    }
+    case 'and':
+    case 'or': {
+      // Both sides always run: their events must be reported whatever the result.
+      const left = evaluateNode(m.children[0], ctx);
+      const right = evaluateNode(m.children[1], ctx);
+      const kids = [left, right];
+      const holds = m.type === 'and' ? left.holds && right.holds : left.holds || right.holds;
+      const needed = holds ? 0 : m.type === 'and' ? sumNeeded(kids.filter((k) => !k.holds)) : minNeeded(kids);
+      return node(m, holds, kids, union(kids), needed);
+    }
+    case 'not': {
+      const child = evaluateNode(m.child, ctx);
+      return node(m, !child.holds, [child], child.counted, child.holds ? null : 0);
+    }
+    case 'atleast': {
+      const kids = m.children.map((c) => evaluateNode(c, ctx));
+      const satisfied = kids.filter((k) => k.holds).length;
+      const holds = kids.length > 0 && satisfied >= m.count;
+      const result = node(m, holds, kids, union(kids), holds ? 0 : atleastNeeded(m.count - satisfied, kids));
+      result.satisfied = satisfied;
+      return result;
+    }
+    case 'author': {
+      const child = evaluateNode(m.child, authorContext(ctx));
+      const result = node(m, child.holds, [child], [], child.holds ? 0 : null);
+      result.authorOnly = true;
+      return result;
+    }
+  }
+}
+
+/** `author(X)`: X runs on one item by the PR author that counts unconditionally and emits nothing. */
+function authorContext(ctx: Context): Context {
+  const items = syntheticAuthorItem(ctx.author);
+  return {
+    ...ctx,
+    items,
+    logins: [ctx.author],
+    synthetic: true,
+    action: 'author-only',
+    approval: () => false,
+    disapproval: () => false,
+    events: [],
+  };
+}
+
+function node(m: Matcher, holds: boolean, children: TraceNode[], counted: Participant[], needed: number | null): TraceNode {
+  const n: TraceNode = { type: m.type, text: textOf(m), holds, counted, needed, children };
+  if (m.span !== undefined) n.span = m.span;
+  return n;
+}
+
+function union(kids: TraceNode[]): Participant[] {
+  if (kids.every((k) => k.counted.length === 0)) return [];
+  const seen = new Set<string>();
+  const out: Participant[] = [];
+  for (const k of kids) {
+    for (const p of k.counted) {
+      if (!seen.has(p.login)) {
+        seen.add(p.login);
+        out.push(p);
+      }
+    }
+  }
+  return out;
+}
+
+function sumNeeded(kids: TraceNode[]): number | null {
+  let sum = 0;
+  for (const k of kids) {
+    if (k.needed === null) return null;
+    sum += k.needed;
+  }
+  return sum;
+}
+
+function minNeeded(kids: TraceNode[]): number | null {
+  const values = kids.map((k) => k.needed).filter((n): n is number => n !== null);
+  return values.length === 0 ? null : Math.min(...values);
+}
+
+/** The cheapest `missing` failing choices. */
+function atleastNeeded(missing: number, kids: TraceNode[]): number | null {
+  const costs = kids
+    .filter((k) => !k.holds && k.needed !== null)
+    .map((k) => k.needed as number)
+    .sort((a, b) => a - b);
+  if (costs.length < missing) return null;
+  return costs.slice(0, Math.max(0, missing)).reduce((a, b) => a + b, 0);
+}
+
+function evaluateLeaf(m: Matcher, candidates: Candidates, required: number, self: boolean, ctx: Context): TraceNode {
+  /** login → position in `trace` of the item that made them a participant. */
+  const participants = new Map<string, number>();
+  const added = new Map<string, number>();
+  const trace: FeedbackTrace[] = [];
+  const record = (index: number, login: string, outcome: FeedbackTrace['outcome']): number => {
+    if (ctx.explain) trace.push({ index, login, outcome });
+    return trace.length - 1;
+  };
+  const { logins, author, action } = ctx;
+  for (let i = 0; i < logins.length; i++) {
+    const a = logins[i];
+    const index = ctx.synthetic ? SYNTHETIC_AUTHOR_INDEX : i;
+    if (!self && a === author) {
+      record(index, a, 'self-disallowed');
+      continue;
+    }
+    if (!candidates.has(a)) {
+      record(index, a, 'not-candidate');
+      continue;
+    }
+    if (action === 'approval') {
+      if (!ctx.approval(i)) record(index, a, 'not-an-approval');
+      else if (participants.has(a)) record(index, a, 'duplicate');
+      else {
+        participants.set(a, index);
+        ctx.events.push({ type: 'Approval', login: a, index });
+        record(index, a, 'counted');
+      }
+    } else if (action === 'disapproval') {
+      const approves = ctx.approval(i);
+      const disapproves = ctx.disapproval(i);
+      if (approves && disapproves) record(index, a, 'ambiguous');
+      else if (disapproves) {
+        if (participants.has(a)) record(index, a, 'duplicate');
+        else {
+          participants.set(a, index);
+          ctx.events.push({ type: 'DisapprovalInsert', login: a, index });
+          added.set(a, record(index, a, 'counted'));
+        }
+      } else if (approves && participants.has(a)) {
+        participants.delete(a);
+        ctx.events.push({ type: 'DisapprovalRemove', login: a, index });
+        const earlier = added.get(a);
+        if (earlier !== undefined && ctx.explain) trace[earlier].outcome = 'cancelled';
+        record(index, a, 'withdrawal');
+      } else record(index, a, 'not-a-disapproval');
+    } else if (participants.has(a)) {
+      record(index, a, 'duplicate');
+    } else {
+      participants.set(a, index);
+      if (action === 'author-limit') ctx.events.push({ type: 'ValidAuthor', login: a });
+      record(index, a, 'counted');
+    }
+  }
+  const counted: Participant[] = [];
+  for (const [login, index] of participants) counted.push({ login, index });
+  const holds = participants.size >= required;
+  const result = node(m, holds, [], counted, Math.max(0, required - participants.size));
+  result.leaf = { candidates: candidates.source, required, self, items: trace };
+  return result;
+}
