@@ -1,0 +1,56 @@
+/**
+ * `checks-out conformance FILE [--json] [--kind K]...`: runs a conformance vector file against the engine
+ * (contract: the shared conformance README §5). Exit 0 all passed, 1 failures or skips, 2 unusable input.
+ */
+import type { CommandModule } from '../main.js';
+import { parseArgs, UsageError } from '../args.js';
+import { err, out, readStdin } from '../io.js';
+import { exitCode, formatHuman, formatJson, readVectorFile, runVectors, VectorFileError } from '../../conformance/runner.js';
+
+const usage = `Usage: checks-out conformance FILE [--json] [--kind K]...
+
+Runs every vector of FILE (a conformance vector file; - reads standard input) against the engine.
+
+Options:
+  --json      print one JSON summary object instead of the text report
+  --kind K    run only the vectors of kind K (repeatable)
+
+Exit status: 0 all vectors passed, 1 some failed or were skipped, 2 FILE unreadable or not a vector file.
+`;
+
+export const command: CommandModule = {
+  summary: 'run a conformance vector file against the policy engine',
+  usage,
+  async run(args) {
+    let file: string;
+    let json: boolean;
+    let kinds: string[];
+    try {
+      const parsed = parseArgs(args, { json: { type: 'boolean' }, kind: { type: 'string', multiple: true } });
+      if (parsed.positionals.length !== 1) throw new UsageError('expected exactly one vector FILE');
+      file = parsed.positionals[0];
+      json = parsed.options.json === true;
+      kinds = (parsed.options.kind as string[] | undefined) ?? [];
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      err(`checks-out conformance: ${e.message}\n${usage}`);
+      return 2;
+    }
+
+    let vectors;
+    try {
+      vectors = await readVectorFile(file, readStdin);
+    } catch (e) {
+      if (!(e instanceof VectorFileError)) throw e;
+      err(`checks-out conformance: ${e.message}\n`);
+      return 2;
+    }
+    const summary = await runVectors(vectors, { kinds });
+    if (kinds.length > 0 && summary.total === 0) {
+      err(`checks-out conformance: no vector of kind ${kinds.join(', ')} in ${file}\n`);
+      return 2;
+    }
+    out(json ? formatJson(summary) : formatHuman(summary));
+    return exitCode(summary);
+  },
+};
