@@ -94,12 +94,12 @@ export interface AuditConfig {
   branches: string[];
 }
 
-/** A glob of `scope.paths` (§5): `text` is the original (untrimmed) text, `regex` the anchored translation. */
+/** A glob of `scope.paths` (§5): `text` is the original (untrimmed) text, `source` its anchored RE2 translation. */
 export interface CompiledGlob {
-  text: string;
-  regex: RegExp;
+  readonly text: string;
   /** The translated regex source, e.g. `^[^/]*\.java$`. */
-  source: string;
+  readonly source: string;
+  /** Whole-path match. */
   test(path: string): boolean;
 }
 

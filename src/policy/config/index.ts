@@ -1,0 +1,10 @@
+/** The `.checks-out` configuration: parsing, validation, rendering, legacy `.lgtm`, deployment file (spec §2). */
+export * from './types.js';
+export { parseConfig, defaultConfig } from './parse.js';
+export { renderConfig, renderPolicy, type JsonObject, type JsonValue } from './render.js';
+export { parseHjson, positionIndex, toPlain, type HNode, type HEntry, type HjsonDocument, type Pos } from './hjson-parse.js';
+export { ALL_CAPABILITIES } from './validate.js';
+export {
+  defaultAudit, defaultComment, defaultCommit, defaultDeploy, defaultFeedback, defaultMaintainers, defaultMerge, defaultTag,
+  emptyScope, DEFAULT_MATCH_TEXT, DEFAULT_AUTHORMATCH_TEXT,
+} from './defaults.js';
