@@ -1,0 +1,49 @@
+/** The validated service configuration (see docs/service.md for each variable). */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'panic';
+
+/**
+ * How checks-out talks to GitHub. `app`: a GitHub App (installation tokens, app webhook secret).
+ * `token`: the original model (enabling user's OAuth token, per-repo/org hook secrets).
+ * `local`: nothing configured; `serve` starts the local GitHub demo.
+ */
+export type GitHubMode = 'app' | 'token' | 'local';
+
+export interface ServiceConfig {
+  server: {
+    addr: string;
+    /** undefined = every interface. */
+    host: string | undefined;
+    port: number;
+    tls: { certFile: string; keyFile: string } | undefined;
+    /** Base URL people and GitHub use to reach this service (check-run details_url). */
+    publicUrl: string;
+  };
+  db: { driver: 'sqlite' | 'postgres'; source: string };
+  github: {
+    mode: GitHubMode;
+    webUrl: string;
+    apiUrl: string;
+    app: { id: number; privateKey: string; webhookSecret: string } | undefined;
+    oauth: { clientId: string; clientSecret: string; scopes: string[] } | undefined;
+    email: string | undefined;
+    adminOrg: string | undefined;
+    batchPerSecond: number;
+  };
+  branding: { name: string; shortName: string };
+  /** undefined = the engine's default pattern (§6.3). */
+  defaultPattern: string | undefined;
+  cache: { ttlMs: number; longTtlMs: number };
+  logLevel: LogLevel;
+  checkRunName: string;
+  /** 32-byte AES-256-GCM key for secrets at rest; undefined = serve manages a key file (SQLite only). */
+  secretKey: Buffer | undefined;
+  queue: { workers: number; leaseMs: number; maxAttempts: number };
+  slackTargetUrl: string | undefined;
+  sunlight: boolean;
+  limitUsers: boolean;
+  limitOrgs: boolean;
+  docsUrl: string;
+  blacklistUserAgents: string[];
+  logStatsPeriodMs: number;
+  legacy: { approvals: number; pattern: string; selfApprovalOff: boolean };
+}

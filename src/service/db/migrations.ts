@@ -1,0 +1,150 @@
+/**
+ * Schema migrations, in code so they ship with the service (Kysely Migrator). Written once for both
+ * dialects; only the auto-increment primary key and BIGINT differ. Never edit a released migration: add one.
+ */
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { DbDriver, ServiceDb } from './connect.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types
+type AnyDb = Kysely<any>;
+
+function migrations(driver: DbDriver): Record<string, Migration> {
+  // Auto-increment primary key and 64-bit integer, per dialect.
+  const serial = driver === 'postgres' ? 'serial' : 'integer';
+  const bigint = driver === 'postgres' ? 'bigint' : 'integer';
+  const autoPk = (col: string, table: ReturnType<AnyDb['schema']['createTable']>) =>
+    driver === 'postgres'
+      ? table.addColumn(col, sql.raw(serial), (c) => c.primaryKey())
+      : table.addColumn(col, 'integer', (c) => c.primaryKey().autoIncrement());
+
+  return {
+    '001_checks_out_tables': {
+      // Spec §16.1: the original's final tables (user_email dropped, user_scopes and repo_org added).
+      async up(db: AnyDb) {
+        await autoPk('user_id', db.schema.createTable('users'))
+          .addColumn('user_login', 'text', (c) => c.notNull().unique())
+          .addColumn('user_token', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('user_avatar', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('user_secret', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('user_scopes', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+        await autoPk('repo_id', db.schema.createTable('repos'))
+          .addColumn('repo_user_id', 'integer', (c) => c.notNull())
+          .addColumn('repo_owner', 'text', (c) => c.notNull())
+          .addColumn('repo_name', 'text', (c) => c.notNull())
+          .addColumn('repo_slug', 'text', (c) => c.notNull().unique())
+          .addColumn('repo_link', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('repo_private', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('repo_secret', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('repo_org', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('ix_repo_owner').on('repos').column('repo_owner').execute();
+        await db.schema.createIndex('ix_repo_user_id').on('repos').column('repo_user_id').execute();
+        await db.schema.createTable('limit_users').addColumn('login', 'text', (c) => c.notNull().unique()).execute();
+        await db.schema.createTable('limit_orgs').addColumn('org', 'text', (c) => c.notNull().unique()).execute();
+        await autoPk('org_id', db.schema.createTable('orgs'))
+          .addColumn('org_user_id', 'integer', (c) => c.notNull())
+          .addColumn('org_owner', 'text', (c) => c.notNull().unique())
+          .addColumn('org_link', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('org_private', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('org_secret', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+        await db.schema.createIndex('ix_org_user_id').on('orgs').column('org_user_id').execute();
+        await autoPk('id', db.schema.createTable('slack_urls'))
+          .addColumn('host_name', 'text', (c) => c.notNull())
+          .addColumn('user', 'text', (c) => c.notNull())
+          .addColumn('url', 'text', (c) => c.notNull())
+          .addUniqueConstraint('uq_slack_host_user', ['host_name', 'user'])
+          .execute();
+        await db.schema
+          .createTable('installations')
+          .addColumn('installation_id', sql.raw(bigint), (c) => c.primaryKey())
+          .addColumn('account_login', 'text', (c) => c.notNull())
+          .addColumn('account_type', 'text', (c) => c.notNull())
+          .addColumn('suspended', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('updated_at', sql.raw(bigint), (c) => c.notNull())
+          .execute();
+      },
+    },
+    '002_event_queue': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('deliveries')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('event', 'text', (c) => c.notNull())
+          .addColumn('action', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('received_at', sql.raw(bigint), (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_expires_at', sql.raw(bigint))
+          .addColumn('run_after', sql.raw(bigint), (c) => c.notNull())
+          .addColumn('job_key', 'text', (c) => c.notNull())
+          .addColumn('pr_key', 'text')
+          .addColumn('repo', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('completed_at', sql.raw(bigint))
+          .execute();
+        await db.schema.createIndex('ix_deliveries_key_status').on('deliveries').columns(['job_key', 'status']).execute();
+        await db.schema.createIndex('ix_deliveries_status').on('deliveries').columns(['status', 'received_at']).execute();
+        await db.schema
+          .createTable('queue_keys')
+          .addColumn('job_key', 'text', (c) => c.primaryKey())
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_expires_at', sql.raw(bigint))
+          .addColumn('run_after', sql.raw(bigint), (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('ix_queue_keys_run_after').on('queue_keys').column('run_after').execute();
+      },
+    },
+    '003_push_times_and_decisions': {
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('push_times')
+          .addColumn('repo', 'text', (c) => c.notNull())
+          .addColumn('sha', 'text', (c) => c.notNull())
+          .addColumn('pushed_at', sql.raw(bigint), (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('pk_push_times', ['repo', 'sha'])
+          .execute();
+        await autoPk('id', db.schema.createTable('decisions'))
+          .addColumn('repo', 'text', (c) => c.notNull())
+          .addColumn('pr_number', 'integer', (c) => c.notNull())
+          .addColumn('head_sha', 'text', (c) => c.notNull())
+          .addColumn('policy', 'text')
+          .addColumn('approvers', 'text', (c) => c.notNull())
+          .addColumn('disapprovers', 'text', (c) => c.notNull())
+          .addColumn('config_hash', 'text')
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('decided_at', sql.raw(bigint), (c) => c.notNull())
+          .addColumn('deliveries', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+        await db.schema.createIndex('ix_decisions_pr').on('decisions').columns(['repo', 'pr_number', 'decided_at']).execute();
+      },
+    },
+  };
+}
+
+class InCodeProvider implements MigrationProvider {
+  constructor(private readonly driver: DbDriver) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations(this.driver);
+  }
+}
+
+/** Applies every pending migration; throws with the failing migration's name on error. */
+export async function migrateToLatest(sdb: ServiceDb): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db: sdb.db, provider: new InCodeProvider(sdb.driver) });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`);
+  }
+  return result;
+}
+
+export function migrationNames(driver: DbDriver): string[] {
+  return Object.keys(migrations(driver)).sort();
+}

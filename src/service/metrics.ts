@@ -1,0 +1,166 @@
+/**
+ * A tiny Prometheus registry (text exposition format 0.0.4): counters, gauges (set, or computed at scrape
+ * time) and histograms, each with labels. Label values come from webhooks, so they are escaped and the
+ * number of series per metric is capped: an attacker cannot grow memory without bound through labels.
+ */
+type Labels = Record<string, string>;
+const MAX_SERIES = 1000;
+const OVERFLOW = '__overflow__';
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function labelKey(names: readonly string[], labels: Labels): string {
+  return names.map((n) => labels[n] ?? '').join('\u0000');
+}
+
+function renderLabels(names: readonly string[], key: string, extra?: [string, string]): string {
+  const values = key === '' && names.length === 0 ? [] : key.split('\u0000');
+  const parts = names.map((n, i) => `${n}="${escapeLabel(values[i] ?? '')}"`);
+  if (extra) parts.push(`${extra[0]}="${escapeLabel(extra[1])}"`);
+  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
+}
+
+function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return '+Inf';
+  if (n === -Infinity) return '-Inf';
+  return String(n);
+}
+
+abstract class Metric {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly string[],
+  ) {
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new Error(`bad metric name ${name}`);
+  }
+  protected seriesKey(map: Map<string, unknown>, labels: Labels): string {
+    const key = labelKey(this.labelNames, labels);
+    if (map.has(key) || map.size < MAX_SERIES) return key;
+    return labelKey(this.labelNames, Object.fromEntries(this.labelNames.map((n) => [n, OVERFLOW])));
+  }
+  abstract type: string;
+  abstract renderSamples(): Promise<string[]> | string[];
+}
+
+export class Counter extends Metric {
+  readonly type = 'counter';
+  private values = new Map<string, number>();
+  inc(labels: Labels = {}, by = 1): void {
+    if (!(by >= 0)) return;
+    const key = this.seriesKey(this.values, labels);
+    this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(labelKey(this.labelNames, labels)) ?? 0;
+  }
+  renderSamples(): string[] {
+    return [...this.values].map(([k, v]) => `${this.name}${renderLabels(this.labelNames, k)} ${formatNumber(v)}`);
+  }
+}
+
+export class Gauge extends Metric {
+  readonly type = 'gauge';
+  private values = new Map<string, number>();
+  /** Called at scrape time to refresh values (e.g. queue depth from the database). */
+  collect?: (gauge: Gauge) => Promise<void> | void;
+  set(labels: Labels, value: number): void {
+    this.values.set(this.seriesKey(this.values, labels), value);
+  }
+  get(labels: Labels = {}): number | undefined {
+    return this.values.get(labelKey(this.labelNames, labels));
+  }
+  async renderSamples(): Promise<string[]> {
+    if (this.collect) await this.collect(this);
+    return [...this.values].map(([k, v]) => `${this.name}${renderLabels(this.labelNames, k)} ${formatNumber(v)}`);
+  }
+}
+
+export class Histogram extends Metric {
+  readonly type = 'histogram';
+  private series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  constructor(name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[]) {
+    super(name, help, labelNames);
+    this.buckets = [...buckets].sort((a, b) => a - b);
+  }
+  observe(labels: Labels, value: number): void {
+    if (!Number.isFinite(value)) return;
+    const key = this.seriesKey(this.series, labels);
+    let s = this.series.get(key);
+    if (!s) {
+      s = { counts: this.buckets.map(() => 0), sum: 0, count: 0 };
+      this.series.set(key, s);
+    }
+    this.buckets.forEach((b, i) => {
+      if (value <= b) s.counts[i]++;
+    });
+    s.sum += value;
+    s.count++;
+  }
+  renderSamples(): string[] {
+    const out: string[] = [];
+    for (const [k, s] of this.series) {
+      this.buckets.forEach((b, i) => out.push(`${this.name}_bucket${renderLabels(this.labelNames, k, ['le', formatNumber(b)])} ${s.counts[i]}`));
+      out.push(`${this.name}_bucket${renderLabels(this.labelNames, k, ['le', '+Inf'])} ${s.count}`);
+      out.push(`${this.name}_sum${renderLabels(this.labelNames, k)} ${formatNumber(s.sum)}`);
+      out.push(`${this.name}_count${renderLabels(this.labelNames, k)} ${s.count}`);
+    }
+    return out;
+  }
+}
+
+export class MetricsRegistry {
+  private metrics = new Map<string, Metric>();
+  private add<T extends Metric>(m: T): T {
+    if (this.metrics.has(m.name)) throw new Error(`metric ${m.name} registered twice`);
+    this.metrics.set(m.name, m);
+    return m;
+  }
+  counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
+    return this.add(new Counter(name, help, labelNames));
+  }
+  gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
+    return this.add(new Gauge(name, help, labelNames));
+  }
+  histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): Histogram {
+    return this.add(new Histogram(name, help, labelNames, buckets));
+  }
+  /** The exposition text. A failing collector drops its metric's samples rather than the whole scrape. */
+  async render(): Promise<string> {
+    const out: string[] = [];
+    for (const m of this.metrics.values()) {
+      let samples: string[];
+      try {
+        samples = await m.renderSamples();
+      } catch {
+        samples = [];
+      }
+      out.push(`# HELP ${m.name} ${m.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`, `# TYPE ${m.name} ${m.type}`, ...samples);
+    }
+    return `${out.join('\n')}\n`;
+  }
+}
+
+/** The service's metrics, created once per process (or per test). */
+export function createServiceMetrics() {
+  const registry = new MetricsRegistry();
+  return {
+    registry,
+    deliveries: registry.counter('checksout_webhook_deliveries_total', 'Webhook deliveries received, by event and outcome.', ['event', 'outcome']),
+    queueDepth: registry.gauge('checksout_queue_jobs', 'Jobs in the durable queue, by status.', ['status']),
+    evaluationSeconds: registry.histogram(
+      'checksout_job_duration_seconds',
+      'Time to process one claimed job (one PR evaluation after coalescing), by outcome.',
+      ['outcome'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    ),
+    coalesced: registry.counter('checksout_deliveries_coalesced_total', 'Deliveries folded into another job of the same PR.'),
+    githubCalls: registry.counter('checksout_github_requests_total', 'GitHub API requests, by route and status class.', ['route', 'status']),
+    rateLimitRemaining: registry.gauge('checksout_github_rate_limit_remaining', 'Last x-ratelimit-remaining seen, by rate-limit resource.', ['resource']),
+  };
+}
+
+export type ServiceMetrics = ReturnType<typeof createServiceMetrics>;

@@ -1,0 +1,137 @@
+/**
+ * Worker loop: N concurrent slots, each claiming a job, running the pluggable handler while renewing the
+ * lease, then completing or failing it. `stop()` stops claiming and waits for running handlers; a handler
+ * still running when the grace period ends is abandoned to lease expiry (another worker re-runs it).
+ */
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '../metrics.js';
+import type { ClaimedJob, JobQueue } from './queue.js';
+import { retryAfterFromError } from './retry-after.js';
+
+export interface JobContext {
+  /** Aborted when the lease is lost or the worker is stopping past its grace period. */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export type JobHandler = (job: ClaimedJob, ctx: JobContext) => Promise<void>;
+
+export interface WorkerOptions {
+  queue: JobQueue;
+  handler: JobHandler;
+  logger: Logger;
+  id: string;
+  concurrency: number;
+  leaseMs: number;
+  /** Idle poll interval; `wake()` (called by intake after an enqueue) short-circuits it. */
+  pollMs?: number;
+  metrics?: ServiceMetrics;
+  now?: () => number;
+}
+
+export class Worker {
+  private stopping = false;
+  private slots: Promise<void>[] = [];
+  private wakers = new Set<() => void>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly o: WorkerOptions) {}
+
+  start(): void {
+    if (this.slots.length > 0) return;
+    for (let i = 0; i < this.o.concurrency; i++) this.slots.push(this.loop(`${this.o.id}/${i}`));
+  }
+
+  /** Wakes idle slots so a fresh delivery starts without waiting for the poll interval. */
+  wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.abort.abort(new Error('worker stopping'));
+        resolve();
+      }, graceMs);
+    });
+    await Promise.race([Promise.all(this.slots), grace]);
+    clearTimeout(timer);
+  }
+
+  private async loop(slotId: string): Promise<void> {
+    const pollMs = this.o.pollMs ?? 1000;
+    while (!this.stopping) {
+      let job: ClaimedJob | undefined;
+      try {
+        job = await this.o.queue.claim(slotId);
+      } catch (err) {
+        this.o.logger.error({ err, slot: slotId }, 'claiming a job failed');
+      }
+      if (job) await this.run(job);
+      else await this.idle(pollMs);
+    }
+  }
+
+  private idle(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.wakers.add(done);
+    });
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const { queue, logger: base, metrics } = this.o;
+    const now = this.o.now ?? Date.now;
+    const logger = base.child({
+      job: job.key,
+      pr: job.prKey ?? undefined,
+      repo: job.deliveries[0]?.repo ?? undefined,
+      deliveries: job.deliveries.map((d) => d.id),
+      attempt: job.attempts,
+    });
+    if (job.deliveries.length > 1) metrics?.coalesced.inc({}, job.deliveries.length - 1);
+    const lease = new AbortController();
+    const onStop = () => lease.abort(this.abort.signal.reason);
+    this.abort.signal.addEventListener('abort', onStop);
+    const heartbeat = setInterval(() => {
+      queue.extendLease(job).then(
+        (ok) => {
+          if (!ok) lease.abort(new Error('lease lost'));
+        },
+        (err) => logger.warn({ err }, 'lease renewal failed'),
+      );
+    }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
+    const started = performance.now();
+    let outcome = 'success';
+    try {
+      await this.o.handler(job, { signal: lease.signal, logger });
+      if (!(await queue.complete(job))) {
+        outcome = 'lost';
+        logger.warn('job finished after its lease was taken over; the new owner will report');
+      }
+    } catch (err) {
+      const retryAfterMs = retryAfterFromError(err, now());
+      try {
+        outcome = await queue.fail(job, err, { retryAfterMs });
+      } catch (dbErr) {
+        outcome = 'error';
+        logger.error({ err: dbErr }, 'recording a job failure failed; the lease will expire and it will re-run');
+      }
+      const log = outcome === 'dead' ? logger.error.bind(logger) : logger.warn.bind(logger);
+      log({ err, retryAfterMs, outcome }, outcome === 'dead' ? 'job failed for good' : 'job failed; will retry');
+    } finally {
+      clearInterval(heartbeat);
+      this.abort.signal.removeEventListener('abort', onStop);
+      metrics?.evaluationSeconds.observe({ outcome }, (performance.now() - started) / 1000);
+    }
+  }
+}
