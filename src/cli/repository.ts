@@ -1,0 +1,168 @@
+/**
+ * Loads what the service would load for a repository, from local files: the configuration (`.checks-out`,
+ * or a legacy `.lgtm`), the MAINTAINERS file expanded into a snapshot (GitHub memberships from a `--members`
+ * file), and every policy's expressions validated against that snapshot (spec §2, §3.7, §4). Problems in
+ * the files are diagnostics; a file that cannot be read at all is an InputError.
+ */
+import { basename, dirname, join } from 'node:path';
+import { parseConfig, type Config, type Policy } from '../policy/config/index.js';
+import { validateMatcher, type Matcher } from '../policy/dsl/index.js';
+import { isPolicyError, PolicyError } from '../policy/errors.js';
+import { parseMembersFile } from '../policy/maintainers/members-file.js';
+import { parseMaintainers } from '../policy/maintainers/parse.js';
+import { buildSnapshot } from '../policy/maintainers/snapshot.js';
+import type { Membership, RepoContext } from '../policy/maintainers/types.js';
+import type { Snapshot } from '../policy/types.js';
+import { diagnostic, fromPolicyError, type Diagnostic } from './diagnostics.js';
+import { defaultPatternFromEnv, legacyOptionsFromEnv } from './env.js';
+import { ExpressionLocator, type ExpressionField } from './expression-location.js';
+import { exists, InputError, readInput } from './files.js';
+
+export interface RepositoryOptions {
+  config?: string;
+  maintainers?: string;
+  members?: string;
+  /** The repository the files belong to (for `repo-self` directives); default `local/repository`, an org. */
+  repo?: RepoContext;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface RepositoryCheck {
+  files: { config: string; maintainers?: string; members?: string };
+  /** Present when the configuration parsed. */
+  config?: Config;
+  /** Present when MAINTAINERS parsed and expanded. */
+  snapshot?: Snapshot;
+  diagnostics: Diagnostic[];
+}
+
+export const DEFAULT_REPO: RepoContext = { owner: 'local', name: 'repository', isOrg: true, enablingUser: 'local' };
+
+/** Picks the configuration file: the one given, else `.checks-out`, else `.lgtm` in the current directory. */
+async function configPath(given: string | undefined): Promise<string> {
+  if (given !== undefined) return given;
+  if (await exists('.checks-out')) return '.checks-out';
+  if (await exists('.lgtm')) return '.lgtm';
+  throw new InputError(`no .checks-out or .lgtm file in ${process.cwd()} (use --config F)`);
+}
+
+export async function checkRepository(options: RepositoryOptions): Promise<RepositoryCheck> {
+  const env = options.env ?? process.env;
+  const repo = options.repo ?? DEFAULT_REPO;
+  const configFile = await configPath(options.config);
+  const configText = await readInput(configFile);
+  // Read the members file before parsing anything, so an unusable one is reported as such (exit 2).
+  const membership = options.members === undefined ? emptyMembership() : await loadMembers(options.members);
+
+  const diagnostics: Diagnostic[] = [];
+  const legacy = basename(configFile).endsWith('.lgtm');
+  let config: Config | undefined;
+  try {
+    if (legacy) {
+      config = await parseLegacy(configText, legacyOptionsFromEnv(env, configFile));
+      diagnostics.push(diagnostic('warning', 'legacy .lgtm file: convert it with `checks-out convert`', {}, configFile));
+    } else {
+      const parsed = parseConfig(configText, { file: configFile, defaultPattern: defaultPatternFromEnv(env) });
+      config = parsed.config;
+      for (const w of parsed.warnings) diagnostics.push(diagnostic('warning', w.message, w.location, configFile));
+    }
+  } catch (e) {
+    if (!isPolicyError(e)) throw e;
+    diagnostics.push(...fromPolicyError(e, configFile));
+  }
+
+  // maintainers.path is relative to the repository root, i.e. the directory of the configuration file.
+  const maintainersFile = options.maintainers ?? join(dirname(configFile), config?.maintainers.path ?? 'MAINTAINERS');
+  const maintainersText = await readInput(maintainersFile);
+  const format = config?.maintainers.type ?? 'text';
+  let snapshot: Snapshot | undefined;
+  try {
+    const raw = parseMaintainers(maintainersText, format, { file: maintainersFile, repo });
+    snapshot = buildSnapshot(raw, repo, membership, config ? { groups: referencedNames(config) } : {});
+  } catch (e) {
+    if (!isPolicyError(e)) throw e;
+    diagnostics.push(...fromPolicyError(e, maintainersFile));
+  }
+
+  if (config && snapshot && !legacy) diagnostics.push(...validatePolicies(config, snapshot, new ExpressionLocator(configText, configFile)));
+  else if (config && snapshot) diagnostics.push(...validatePolicies(config, snapshot, undefined, configFile));
+
+  return {
+    files: { config: configFile, maintainers: maintainersFile, ...(options.members !== undefined ? { members: options.members } : {}) },
+    config,
+    snapshot,
+    diagnostics,
+  };
+}
+
+async function loadMembers(path: string): Promise<Membership> {
+  const text = await readInput(path);
+  try {
+    return parseMembersFile(text, path);
+  } catch (e) {
+    if (!isPolicyError(e)) throw e;
+    throw new InputError(`${path}: ${e.message}`);
+  }
+}
+
+/** No memberships known: every GitHub look-up of the expansion fails with a message naming it. */
+function emptyMembership(): Membership {
+  return parseMembersFile('{}', '(no --members file)');
+}
+
+async function parseLegacy(text: string, options: ReturnType<typeof legacyOptionsFromEnv>): Promise<Config> {
+  const mod = (await import('../policy/config/index.js')) as Record<string, unknown>;
+  const parse = mod.parseLegacyConfig;
+  if (typeof parse !== 'function') throw new PolicyError('legacy .lgtm files are not supported by this build');
+  return (parse as (t: string, o: typeof options) => Config)(text, options);
+}
+
+const FIELDS: readonly ExpressionField[] = ['match', 'antimatch', 'authormatch'];
+
+/** §3.7: every expression of every policy against the snapshot, each error at its place in the file. */
+function validatePolicies(config: Config, snapshot: Snapshot, locator: ExpressionLocator | undefined, file?: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const policy of config.approvals) {
+    for (const field of FIELDS) {
+      for (const e of validateMatcher(policy[field], snapshot)) {
+        const where = locator
+          ? locator.locate(policy.position, field, e.location.column, policy.location)
+          : { file, ...policy.location };
+        out.push(diagnostic('error', `${policyLabel(policy)} ${field}: ${e.message}`, where));
+      }
+    }
+  }
+  return out;
+}
+
+function policyLabel(policy: Policy): string {
+  return policy.name === '' ? `policy ${policy.position}` : `policy ${policy.position} (${policy.name})`;
+}
+
+/** Lower-case group and person names the expressions mention (lazy team groups are expanded only if named). */
+function referencedNames(config: Config): Set<string> {
+  const names = new Set<string>();
+  const visit = (m: Matcher): void => {
+    switch (m.type) {
+      case 'entity':
+        names.add(m.name.toLowerCase());
+        return;
+      case 'anonymous':
+        for (const member of m.members) names.add(member.toLowerCase());
+        return;
+      case 'and':
+      case 'or':
+      case 'atleast':
+        m.children.forEach(visit);
+        return;
+      case 'not':
+      case 'author':
+        visit(m.child);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const p of config.approvals) for (const f of FIELDS) visit(p[f]);
+  return names;
+}
