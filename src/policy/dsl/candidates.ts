@@ -53,18 +53,40 @@ export function snapshotIndex(snapshot: Snapshot): SnapshotIndex {
   return index;
 }
 
-export interface Candidates {
-  source: CandidateSource;
-  has(login: string): boolean;
+/**
+ * A leaf's candidate test. Plain data plus one `isCandidate` switch (no closures): evaluation creates these
+ * for every leaf of every run, and this is the hot path.
+ */
+export type Candidates =
+  | { source: CandidateSource; test: 'any' }
+  | { source: CandidateSource; test: 'login'; login: string }
+  | { source: CandidateSource; test: 'set'; set: ReadonlySet<string> | ReadonlyMap<string, unknown> }
+  | { source: CandidateSource; test: 'people-except'; people: ReadonlyMap<string, unknown>; except: ReadonlySet<string> }
+  | { source: CandidateSource; test: 'union'; parts: Candidates[] };
+
+export function isCandidate(c: Candidates, login: string): boolean {
+  switch (c.test) {
+    case 'any':
+      return true;
+    case 'login':
+      return c.login === login;
+    case 'set':
+      return c.set.has(login);
+    case 'people-except':
+      return c.people.has(login) && !c.except.has(login);
+    case 'union':
+      for (const part of c.parts) if (isCandidate(part, login)) return true;
+      return false;
+  }
 }
 
-const ANYONE: Candidates = { source: { kind: 'anyone' }, has: () => true };
+const ANYONE: Candidates = { source: { kind: 'anyone' }, test: 'any' };
 
 /** An entity: a group's members if it names a group, else the login itself. */
 export function entityCandidates(index: SnapshotIndex, name: string): Candidates {
   const group = index.group(name);
-  if (group !== undefined) return { source: { kind: 'group', name }, has: (l) => group.has(l) };
-  return { source: { kind: 'person', login: name }, has: (l) => l === name };
+  if (group !== undefined) return { source: { kind: 'group', name }, test: 'set', set: group };
+  return { source: { kind: 'person', login: name }, test: 'login', login: name };
 }
 
 export function leafCandidates(
@@ -73,26 +95,23 @@ export function leafCandidates(
   author: string,
 ): Candidates {
   switch (leaf.type) {
-    case 'all': {
-      const people = index.snapshot.people;
-      return { source: { kind: 'maintainers' }, has: (l) => people.has(l) };
-    }
+    case 'all':
+      return { source: { kind: 'maintainers' }, test: 'set', set: index.snapshot.people };
     case 'universe':
       return ANYONE;
     case 'entity':
       return entityCandidates(index, leaf.name);
     case 'anonymous': {
       const parts = leaf.members.map((m) => entityCandidates(index, m));
-      return { source: { kind: 'anonymous', members: [...leaf.members] }, has: (l) => parts.some((p) => p.has(l)) };
+      return { source: { kind: 'anonymous', members: [...leaf.members] }, test: 'union', parts };
     }
     case 'us': {
       const { groups, members } = index.us(author);
-      return { source: { kind: 'author-groups', groups }, has: (l) => members.has(l) };
+      return { source: { kind: 'author-groups', groups }, test: 'set', set: members };
     }
     case 'them': {
       const { groups, members } = index.us(author);
-      const people = index.snapshot.people;
-      return { source: { kind: 'outside-author-groups', groups }, has: (l) => people.has(l) && !members.has(l) };
+      return { source: { kind: 'outside-author-groups', groups }, test: 'people-except', people: index.snapshot.people, except: members };
     }
   }
 }

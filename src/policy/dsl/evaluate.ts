@@ -5,10 +5,11 @@
  */
 import type { FeedbackItem, Snapshot } from '../types.js';
 import type { Matcher } from './ast.js';
-import { leafCandidates, snapshotIndex, type Candidates, type SnapshotIndex } from './candidates.js';
+import { isCandidate, leafCandidates, snapshotIndex, type Candidates, type SnapshotIndex } from './candidates.js';
 import { serializeMatcher } from './serialize.js';
 import {
   SYNTHETIC_AUTHOR_INDEX,
+  type FeedbackOutcome,
   type FeedbackTrace,
   type MatcherEvent,
   type Participant,
@@ -63,21 +64,32 @@ interface Context {
   /** Index reported for item i (the synthetic author item reports SYNTHETIC_AUTHOR_INDEX). */
   synthetic: boolean;
   action: LeafAction;
-  approval: (i: number) => boolean;
-  disapproval: (i: number) => boolean;
+  approval: Classifier;
+  disapproval: Classifier;
   explain: boolean;
   events: MatcherEvent[];
 }
 
-/** A classifier memoised per item: 0 unknown, 1 yes, 2 no. */
-function memo(items: readonly FeedbackItem[], fn: ((item: FeedbackItem) => boolean) | undefined): (i: number) => boolean {
-  if (fn === undefined) return () => false;
-  const cache = new Uint8Array(items.length);
-  return (i) => {
-    if (cache[i] === 0) cache[i] = fn(items[i]) ? 1 : 2;
-    return cache[i] === 1;
-  };
+/** A classifier memoised per item (each leaf asks again). */
+class Classifier {
+  /** 0 not asked yet, 1 yes, 2 no. */
+  private readonly cache: Uint8Array;
+
+  constructor(
+    private readonly items: readonly FeedbackItem[],
+    private readonly fn: ((item: FeedbackItem) => boolean) | undefined,
+  ) {
+    this.cache = new Uint8Array(fn === undefined ? 0 : items.length);
+  }
+
+  test(i: number): boolean {
+    if (this.fn === undefined) return false;
+    if (this.cache[i] === 0) this.cache[i] = this.fn(this.items[i]) ? 1 : 2;
+    return this.cache[i] === 1;
+  }
 }
+
+const NEVER = new Classifier([], undefined);
 
 function syntheticAuthorItem(author: string): FeedbackItem[] {
   return [{ type: 'comment', author }];
@@ -96,8 +108,8 @@ export function evaluateMatcher(m: Matcher, input: EvaluationInput): EvaluationR
     logins: items.map((f) => f.author.toLowerCase()),
     synthetic: authorOnly,
     action: input.action,
-    approval: memo(items, input.isApproval),
-    disapproval: memo(items, input.isDisapproval),
+    approval: new Classifier(items, input.isApproval),
+    disapproval: new Classifier(items, input.isDisapproval),
     explain: input.explain ?? true,
     events: [],
   };
@@ -121,7 +133,7 @@ function evaluateNode(m: Matcher, ctx: Context): TraceNode {
       return evaluateLeaf(m, leafCandidates(ctx.index, m, ctx.author), m.count, m.self, ctx);
     case 'issue-author': {
       const set = new Set(ctx.issueAuthors);
-      const candidates: Candidates = { source: { kind: 'issue-authors', logins: [...ctx.issueAuthors] }, has: (l) => set.has(l) };
+      const candidates: Candidates = { source: { kind: 'issue-authors', logins: [...ctx.issueAuthors] }, test: 'set', set };
       return evaluateLeaf(m, candidates, set.size, false, ctx);
     }
     case 'and':
@@ -164,8 +176,8 @@ function authorContext(ctx: Context): Context {
     logins: [ctx.author],
     synthetic: true,
     action: 'author-only',
-    approval: () => false,
-    disapproval: () => false,
+    approval: NEVER,
+    disapproval: NEVER,
     events: [],
   };
 }
@@ -216,64 +228,58 @@ function atleastNeeded(missing: number, kids: TraceNode[]): number | null {
 }
 
 function evaluateLeaf(m: Matcher, candidates: Candidates, required: number, self: boolean, ctx: Context): TraceNode {
-  /** login → position in `trace` of the item that made them a participant. */
+  /** login → index of the item that made them a participant. */
   const participants = new Map<string, number>();
+  /** login → position in `items` of that item's trace entry (to mark it cancelled). */
   const added = new Map<string, number>();
-  const trace: FeedbackTrace[] = [];
-  const record = (index: number, login: string, outcome: FeedbackTrace['outcome']): number => {
-    if (ctx.explain) trace.push({ index, login, outcome });
-    return trace.length - 1;
-  };
-  const { logins, author, action } = ctx;
+  const items: FeedbackTrace[] = [];
+  const { logins, author, action, explain } = ctx;
   for (let i = 0; i < logins.length; i++) {
-    const a = logins[i];
+    const login = logins[i];
     const index = ctx.synthetic ? SYNTHETIC_AUTHOR_INDEX : i;
-    if (!self && a === author) {
-      record(index, a, 'self-disallowed');
-      continue;
-    }
-    if (!candidates.has(a)) {
-      record(index, a, 'not-candidate');
-      continue;
-    }
-    if (action === 'approval') {
-      if (!ctx.approval(i)) record(index, a, 'not-an-approval');
-      else if (participants.has(a)) record(index, a, 'duplicate');
+    let outcome: FeedbackOutcome;
+    if (!self && login === author) outcome = 'self-disallowed';
+    else if (!isCandidate(candidates, login)) outcome = 'not-candidate';
+    else if (action === 'approval') {
+      if (!ctx.approval.test(i)) outcome = 'not-an-approval';
+      else if (participants.has(login)) outcome = 'duplicate';
       else {
-        participants.set(a, index);
-        ctx.events.push({ type: 'Approval', login: a, index });
-        record(index, a, 'counted');
+        participants.set(login, index);
+        ctx.events.push({ type: 'Approval', login, index });
+        outcome = 'counted';
       }
     } else if (action === 'disapproval') {
-      const approves = ctx.approval(i);
-      const disapproves = ctx.disapproval(i);
-      if (approves && disapproves) record(index, a, 'ambiguous');
+      const approves = ctx.approval.test(i);
+      const disapproves = ctx.disapproval.test(i);
+      if (approves && disapproves) outcome = 'ambiguous';
       else if (disapproves) {
-        if (participants.has(a)) record(index, a, 'duplicate');
+        if (participants.has(login)) outcome = 'duplicate';
         else {
-          participants.set(a, index);
-          ctx.events.push({ type: 'DisapprovalInsert', login: a, index });
-          added.set(a, record(index, a, 'counted'));
+          participants.set(login, index);
+          ctx.events.push({ type: 'DisapprovalInsert', login, index });
+          added.set(login, items.length);
+          outcome = 'counted';
         }
-      } else if (approves && participants.has(a)) {
-        participants.delete(a);
-        ctx.events.push({ type: 'DisapprovalRemove', login: a, index });
-        const earlier = added.get(a);
-        if (earlier !== undefined && ctx.explain) trace[earlier].outcome = 'cancelled';
-        record(index, a, 'withdrawal');
-      } else record(index, a, 'not-a-disapproval');
-    } else if (participants.has(a)) {
-      record(index, a, 'duplicate');
+      } else if (approves && participants.has(login)) {
+        participants.delete(login);
+        ctx.events.push({ type: 'DisapprovalRemove', login, index });
+        const earlier = added.get(login);
+        if (earlier !== undefined && explain) items[earlier].outcome = 'cancelled';
+        outcome = 'withdrawal';
+      } else outcome = 'not-a-disapproval';
+    } else if (participants.has(login)) {
+      outcome = 'duplicate';
     } else {
-      participants.set(a, index);
-      if (action === 'author-limit') ctx.events.push({ type: 'ValidAuthor', login: a });
-      record(index, a, 'counted');
+      participants.set(login, index);
+      if (action === 'author-limit') ctx.events.push({ type: 'ValidAuthor', login });
+      outcome = 'counted';
     }
+    if (explain) items.push({ index, login, outcome });
   }
   const counted: Participant[] = [];
   for (const [login, index] of participants) counted.push({ login, index });
   const holds = participants.size >= required;
   const result = node(m, holds, [], counted, Math.max(0, required - participants.size));
-  result.leaf = { candidates: candidates.source, required, self, items: trace };
+  result.leaf = { candidates: candidates.source, required, self, items };
   return result;
 }
