@@ -8,3 +8,7 @@ export {
   defaultAudit, defaultComment, defaultCommit, defaultDeploy, defaultFeedback, defaultMaintainers, defaultMerge, defaultTag,
   emptyScope, DEFAULT_MATCH_TEXT, DEFAULT_AUTHORMATCH_TEXT,
 } from './defaults.js';
+export { parseDeployments } from './deployment.js';
+export { parseLegacyConfig, lgtmToChecksOut } from './legacy.js';
+export { configToHjson, configToEnc, type EncodeConfigOptions } from './encode-config.js';
+export { encodeHjson, needsQuotes, type EncValue, type EncField, type EncodeOptions } from './hjson-encode.js';
