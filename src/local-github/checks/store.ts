@@ -134,4 +134,47 @@ export class ChecksStore {
   autoTrigger(repoId: number, appId: number): boolean {
     return this.preferences.get(repoId)?.get(appId) ?? true;
   }
+
+  /** Everything as JSON-compatible data (for the emulator's save/load). */
+  save(): StoreSnapshot {
+    return {
+      lastRunId: this.lastRunId,
+      lastSuiteId: this.lastSuiteId,
+      suites: [...this.suites.values()],
+      runs: [...this.runs.values()].sort((a, b) => a.id - b.id),
+      preferences: [...this.preferences].map(([repoId, m]) => [repoId, [...m]]),
+    };
+  }
+
+  /** Replaces the contents with a snapshot from `save()`; indexes are rebuilt. Throws on a malformed one. */
+  load(data: unknown): void {
+    const snap = data as Partial<StoreSnapshot> | null;
+    if (!snap || typeof snap !== 'object' || !Array.isArray(snap.suites) || !Array.isArray(snap.runs) || !Array.isArray(snap.preferences)) {
+      throw new Error('not a checks state snapshot');
+    }
+    this.reset();
+    for (const suite of snap.suites) this.addSuite({ ...suite });
+    for (const run of [...snap.runs].sort((a, b) => a.id - b.id)) this.addRun({ ...run }, Number.MAX_SAFE_INTEGER);
+    for (const [repoId, list] of snap.preferences) {
+      for (const [app_id, setting] of list) this.setPreference(repoId, { app_id, setting });
+    }
+    this.lastRunId = Math.max(Number(snap.lastRunId) || 0, ...this.runs.keys(), 0);
+    this.lastSuiteId = Math.max(Number(snap.lastSuiteId) || 0, ...this.suites.keys(), 0);
+  }
+
+  reset(): void {
+    for (const m of [this.runs, this.suites, this.suiteByKey, this.suitesBySha, this.runsBySuite, this.incomplete, this.preferences]) {
+      m.clear();
+    }
+    this.lastRunId = 0;
+    this.lastSuiteId = 0;
+  }
+}
+
+export interface StoreSnapshot {
+  lastRunId: number;
+  lastSuiteId: number;
+  suites: CheckSuiteRecord[];
+  runs: CheckRunRecord[];
+  preferences: [number, [number, boolean][]][];
 }
