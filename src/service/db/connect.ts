@@ -22,7 +22,9 @@ export function openDatabase(driver: DbDriver, source: string, options: { poolSi
   if (driver === 'sqlite') {
     const file = new BetterSqlite3(source);
     file.pragma('journal_mode = WAL');
-    file.pragma('busy_timeout = 10000');
+    // No in-driver busy wait: better-sqlite3 would block the event loop while the lock holder (possibly in
+    // this very process) cannot proceed. writeTransaction retries asynchronously instead.
+    file.pragma('busy_timeout = 0');
     file.pragma('foreign_keys = ON');
     file.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
@@ -42,14 +44,31 @@ export function openDatabase(driver: DbDriver, source: string, options: { poolSi
   return { db, driver, close: () => db.destroy() };
 }
 
+const BUSY_GIVE_UP_MS = 15_000;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
 /**
- * Runs `fn` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken up front,
- * so two processes sharing the file serialise instead of failing to upgrade a read lock.
+ * Runs `fn` in a write transaction; every write of the service goes through here. On SQLite it is
+ * `BEGIN IMMEDIATE` (the write lock up front, so two processes sharing the file serialise instead of failing
+ * to upgrade a read lock), retried with a short async backoff while another connection holds the lock.
  */
 export async function writeTransaction<T>(sdb: ServiceDb, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
   if (sdb.driver === 'postgres') return sdb.db.transaction().execute(fn);
   return sdb.db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
+    const started = Date.now();
+    for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+      try {
+        await sql`begin immediate`.execute(conn);
+        break;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() - started > BUSY_GIVE_UP_MS) throw err;
+        await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
+      }
+    }
     try {
       const result = await fn(conn);
       await sql`commit`.execute(conn);
