@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// Extracts the part of GitHub's OpenAPI description (npm @octokit/openapi, api.github.com.json) that the local
+// GitHub serves, as committed test data: test/fixtures/openapi/github-subset.json.
+//
+// Operations kept: every (method, path) the emulator registers — found by scanning route path literals in
+// src/local-github/**/*.ts (`:param` and `{param}` compare equal) — plus the explicit list below.
+// Parameters, request bodies, responses and headers are inlined; component schemas stay as `$ref`s and only
+// the transitively referenced ones are copied. Descriptions and examples are dropped to keep the file small.
+//
+// Usage: npm install --no-save @octokit/openapi@23 && node scripts/gen-openapi-subset.mjs
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const OUT = 'test/fixtures/openapi/github-subset.json';
+const require = createRequire(import.meta.url);
+
+/** Always included, whether or not a route literal was found (the Checks API and what clients call first). */
+const EXPLICIT = [
+  'POST /repos/{owner}/{repo}/check-runs',
+  'GET /repos/{owner}/{repo}/check-runs/{check_run_id}',
+  'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}',
+  'GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations',
+  'POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest',
+  'POST /repos/{owner}/{repo}/check-suites',
+  'PATCH /repos/{owner}/{repo}/check-suites/preferences',
+  'GET /repos/{owner}/{repo}/check-suites/{check_suite_id}',
+  'GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs',
+  'POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest',
+  'GET /repos/{owner}/{repo}/commits/{ref}/check-runs',
+  'GET /repos/{owner}/{repo}/commits/{ref}/check-suites',
+  'POST /app/installations/{installation_id}/access_tokens',
+  'GET /repos/{owner}/{repo}/installation',
+];
+
+/** GitHub produces `stale` runs (14 days incomplete) but the check-run response enum lacks it (spec §1.4). */
+function patch(spec) {
+  const conclusion = spec.components.schemas['check-run']?.properties?.conclusion;
+  if (conclusion && !conclusion.enum.includes('stale')) conclusion.enum = [...conclusion.enum, 'stale'];
+  spec['x-emulator-patches'] = ['components.schemas.check-run.properties.conclusion.enum += "stale"'];
+}
+
+const norm = (path) => path.replace(/\{[^}]+\}|:[A-Za-z_][A-Za-z0-9_]*/g, '{}');
+
+function routeLiterals(root) {
+  const found = new Set();
+  const files = readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    // The control API and web pages are not GitHub's REST API.
+    .filter((f) => !/[\/](control|web)([\/.])/.test(f));
+  const call = /\.(get|post|put|patch|delete)\(\s*(['`])([^'`]+)\2/g;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const bases = new Map();
+    for (const m of text.matchAll(/const (\w+) = ['`](\/[^'`$]*)['`]/g)) bases.set(m[1], m[2]);
+    for (const m of text.matchAll(call)) {
+      const path = m[3].replace(/\$\{(\w+)\}/g, (all, name) => bases.get(name) ?? all);
+      if (path.startsWith('/') && !path.includes('${')) found.add(`${m[1].toUpperCase()} ${path}`);
+    }
+  }
+  return found;
+}
+
+function deref(spec, node, seen = new Set()) {
+  // Inlines everything except component schemas (kept as $ref, collected separately).
+  if (Array.isArray(node)) return node.map((n) => deref(spec, n, seen));
+  if (!node || typeof node !== 'object') return node;
+  if (typeof node.$ref === 'string' && !node.$ref.startsWith('#/components/schemas/')) {
+    const target = node.$ref.slice(2).split('/').reduce((o, k) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+    return deref(spec, target, seen);
+  }
+  const out = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'description' || k === 'examples' || k === 'example' || k === 'x-github' || k === 'externalDocs') continue;
+    out[k] = deref(spec, v, seen);
+  }
+  return out;
+}
+
+function collectSchemaRefs(node, names) {
+  if (Array.isArray(node)) return node.forEach((n) => collectSchemaRefs(n, names));
+  if (!node || typeof node !== 'object') return;
+  if (typeof node.$ref === 'string' && node.$ref.startsWith('#/components/schemas/')) names.add(node.$ref.slice(21));
+  for (const v of Object.values(node)) collectSchemaRefs(v, names);
+}
+
+const spec = JSON.parse(readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8'));
+const wanted = new Set([...EXPLICIT, ...routeLiterals('src/local-github')].map((op) => {
+  const [method, path] = op.split(' ');
+  return `${method} ${norm(path)}`;
+}));
+
+const paths = {};
+const kept = [];
+for (const [path, item] of Object.entries(spec.paths)) {
+  for (const [method, op] of Object.entries(item)) {
+    if (!op || typeof op !== 'object' || !op.operationId) continue;
+    if (!wanted.has(`${method.toUpperCase()} ${norm(path)}`)) continue;
+    paths[path] ??= {};
+    paths[path][method] = deref(spec, {
+      operationId: op.operationId,
+      parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])],
+      requestBody: op.requestBody,
+      responses: op.responses,
+    });
+    kept.push(`${method.toUpperCase()} ${path}`);
+  }
+}
+
+const names = new Set();
+collectSchemaRefs(paths, names);
+const schemas = {};
+const queue = [...names];
+while (queue.length) {
+  const name = queue.shift();
+  if (schemas[name]) continue;
+  schemas[name] = deref(spec, spec.components.schemas[name]);
+  const more = new Set();
+  collectSchemaRefs(schemas[name], more);
+  for (const m of more) if (!schemas[m]) queue.push(m);
+}
+
+const subset = {
+  openapi: spec.openapi,
+  info: { title: 'GitHub REST API subset served by the local GitHub', version: spec.info.version, source: '@octokit/openapi generated/api.github.com.json' },
+  paths,
+  components: { schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))) },
+};
+patch(subset);
+mkdirSync(dirname(OUT), { recursive: true });
+writeFileSync(OUT, `${JSON.stringify(subset, null, 1)}\n`);
+const unmatched = [...wanted].filter((w) => !kept.some((k) => `${k.split(' ')[0]} ${norm(k.split(' ')[1])}` === w));
+console.log(`${kept.length} operations, ${Object.keys(schemas).length} schemas → ${OUT}`);
+if (unmatched.length) console.log(`not in GitHub's description (emulator-only or misspelt): ${unmatched.join(', ')}`);
