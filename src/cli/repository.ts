@@ -5,7 +5,7 @@
  * the files are diagnostics; a file that cannot be read at all is an InputError.
  */
 import { basename, dirname, join } from 'node:path';
-import { parseConfig, type Config, type Policy } from '../policy/config/index.js';
+import { parseConfig, parseLegacyConfig, type Config, type Policy } from '../policy/config/index.js';
 import { validateMatcher, type Matcher } from '../policy/dsl/index.js';
 import { isPolicyError, PolicyError } from '../policy/errors.js';
 import { parseMembersFile } from '../policy/maintainers/members-file.js';
@@ -59,7 +59,7 @@ export async function checkRepository(options: RepositoryOptions): Promise<Repos
   let config: Config | undefined;
   try {
     if (legacy) {
-      config = await parseLegacy(configText, legacyOptionsFromEnv(env, configFile));
+      config = parseLegacyConfig(configText, legacyOptionsFromEnv(env, configFile));
       diagnostics.push(diagnostic('warning', 'legacy .lgtm file: convert it with `checks-out convert`', {}, configFile));
     } else {
       const parsed = parseConfig(configText, { file: configFile, defaultPattern: defaultPatternFromEnv(env) });
@@ -108,13 +108,6 @@ async function loadMembers(path: string): Promise<Membership> {
 /** No memberships known: every GitHub look-up of the expansion fails with a message naming it. */
 function emptyMembership(): Membership {
   return parseMembersFile('{}', '(no --members file)');
-}
-
-async function parseLegacy(text: string, options: ReturnType<typeof legacyOptionsFromEnv>): Promise<Config> {
-  const mod = (await import('../policy/config/index.js')) as Record<string, unknown>;
-  const parse = mod.parseLegacyConfig;
-  if (typeof parse !== 'function') throw new PolicyError('legacy .lgtm files are not supported by this build');
-  return (parse as (t: string, o: typeof options) => Config)(text, options);
 }
 
 const FIELDS: readonly ExpressionField[] = ['match', 'antimatch', 'authormatch'];

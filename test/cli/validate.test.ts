@@ -147,3 +147,12 @@ test('hostile names are data: __proto__ as a person and a group', async () => {
   const r = await runCli(['validate'], { cwd: dir });
   assert.equal(r.code, 0, r.stdout);
 });
+
+test('falls back to a legacy .lgtm when there is no .checks-out, with a warning to convert', async () => {
+  const dir = repo({ '.lgtm': 'approvals = 1\n', MAINTAINERS: 'alice\n' });
+  const r = await runCli(['validate'], { cwd: dir });
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, '.lgtm: warning: legacy .lgtm file: convert it with `checks-out convert`\n.lgtm and MAINTAINERS: valid (1 warning)\n');
+  const both = repo({ '.lgtm': 'approvals = "x"\n', '.checks-out': '{ approvals: [ { match: "alice[count=1]" } ] }', MAINTAINERS: 'alice\n' });
+  assert.equal((await runCli(['validate'], { cwd: both })).code, 0, '.checks-out wins over .lgtm');
+});

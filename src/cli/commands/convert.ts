@@ -8,6 +8,7 @@ import { err, out } from '../io.js';
 import { readInput, InputError } from '../files.js';
 import { legacyOptionsFromEnv } from '../env.js';
 import { isPolicyError } from '../../policy/errors.js';
+import { lgtmToChecksOut } from '../../policy/config/index.js';
 
 const usage = `Usage: checks-out convert [FILE]
 
@@ -44,7 +45,6 @@ export const command: CommandModule = {
       err(`checks-out convert: ${e.message}\n`);
       return 2;
     }
-    const { lgtmToChecksOut } = await import('../../policy/config/index.js');
     let converted: string;
     try {
       converted = lgtmToChecksOut(text, options);
