@@ -74,6 +74,8 @@ export function positionIndex(text: string): (offset: number) => Pos {
 
 class Parser {
   private i = 0;
+  /** First quoteless string that swallowed a closing bracket: the usual cause of "End of input" errors. */
+  private swallowed: number | undefined;
   readonly position: (offset: number) => Pos;
 
   constructor(
@@ -88,6 +90,14 @@ class Parser {
   }
 
   private fail(message: string, offset = this.i): never {
+    if (this.swallowed !== undefined && this.swallowed < offset) {
+      // The usual cause: `{enable: true}` on one line reads `true}` as a string (spec §2.2).
+      const w = this.position(this.swallowed);
+      message +=
+        ` (note: the quoteless value at line ${w.line}, column ${w.column} runs to the end of its line, ` +
+        'closing bracket included; quote it or end the line after it)';
+      if (message.startsWith('End of input')) offset = this.swallowed;
+    }
     const p = this.position(offset);
     const loc: SourceLocation = { line: p.line, column: p.column };
     if (this.file !== undefined) loc.file = this.file;
@@ -119,13 +129,18 @@ class Parser {
     } catch (e) {
       first = e;
     }
-    // Not a brace-less object: maybe a single bare value (`true`, `5`, `"x"`).
+    // Not a brace-less object: maybe a single bare value (`true`, `5`, `"x"`). A quoteless string would
+    // "succeed" on any one-line text, hiding the real syntax error, so only other values are accepted.
     this.i = 0;
+    this.swallowed = undefined;
+    let value: HNode;
     try {
-      return this.trailing(this.value(0));
+      value = this.trailing(this.value(0));
     } catch {
       throw first;
     }
+    if (value.kind === 'string' && !value.quoted) throw first;
+    return value;
   }
 
   private trailing(node: HNode): HNode {
@@ -345,6 +360,7 @@ class Parser {
       if (eol) {
         let end = this.i;
         while (end > start && /\s/u.test(this.src.charAt(end - 1))) end--;
+        if (this.swallowed === undefined && /[}\]]/.test(this.src.slice(start, end))) this.swallowed = start;
         const offsets: number[] = [];
         for (let k = start; k < end; k++) offsets.push(k);
         return { kind: 'string', pos, value: this.src.slice(start, end), quoted: false, offsets };
