@@ -7,7 +7,7 @@
 import { basename, dirname, join } from 'node:path';
 import { parseConfig, parseLegacyConfig, type Config, type Policy } from '../policy/config/index.js';
 import { validateMatcher, type Matcher } from '../policy/dsl/index.js';
-import { isPolicyError, PolicyError } from '../policy/errors.js';
+import { isPolicyError } from '../policy/errors.js';
 import { parseMembersFile } from '../policy/maintainers/members-file.js';
 import { parseMaintainers } from '../policy/maintainers/parse.js';
 import { buildSnapshot } from '../policy/maintainers/snapshot.js';
