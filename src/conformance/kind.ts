@@ -13,6 +13,11 @@ export interface KindAdapter {
   /** The `expect` fields that are compared (README §4, per kind). Others are informative and ignored. */
   normative: readonly string[];
   /**
+   * Open-ended normative fields: every `expect` key starting with one of these is compared too
+   * (e.g. tag-template's `tag_for_version_` for `tag_for_version_1.2.3`).
+   */
+  normativePrefixes?: readonly string[];
+  /**
    * Error fields of `expect` this kind understands (README §3.2), e.g. `['error']`, or for maintainers-snapshot
    * `['parse_error', 'snapshot_error', 'validate_error']`. Default `['error']`.
    */

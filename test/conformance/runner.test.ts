@@ -221,3 +221,20 @@ test('parseVectorFile rejects what is not a vector file', () => {
   assert.throws(() => parseVectorFile('{"vectors": {}}'), VectorFileError);
   assert.deepEqual(parseVectorFile('{"vectors": []}'), { vectors: [] });
 });
+
+test('normativePrefixes make open-ended expect keys normative', async () => {
+  const adapter: KindAdapter = {
+    normative: [],
+    normativePrefixes: ['tag_for_version_'],
+    run: () => ({ 'tag_for_version_1.2.3': 'v1.2.3', 'tag_for_version_2.0.0': 'v2' }),
+  };
+  const load = async (): Promise<AdapterLoad> => ({ status: 'ok', adapter });
+  const s = await runVectors({
+    vectors: [
+      { kind: 'tag-template', expect: { 'tag_for_version_1.2.3': 'v1.2.3' } },
+      { kind: 'tag-template', expect: { 'tag_for_version_2.0.0': 'v2.0.0' } },
+      { kind: 'tag-template', expect: { note_only: 'x' } },
+    ],
+  }, { loadAdapter: load });
+  assert.deepEqual(s.results.map((r) => r.outcome), ['passed', 'failed', 'skipped']);
+});
