@@ -108,7 +108,10 @@ class Parser {
     if (t.kind !== 'rparen') unexpected(t);
   }
 
-  /** name `(` expr (`,` expr)* `)` — every argument is required (`f(1,,a)` and `f(a,)` are errors). */
+  /**
+   * name `(` expr (`,` expr)* `)` — every argument is required (`f(1,,a)` and `f(a,b,)` are errors), except
+   * that `atleast(N,)` is accepted because it is the canonical text of an `atleast` without choices (§3.4).
+   */
   private parseCall(name: Token, depth: number): Syntax {
     const open = this.next() as Token;
     const args: Syntax[] = [];
@@ -118,6 +121,10 @@ class Parser {
       if (t === undefined) fail(`missing ')' to close '(' found at position ${open.pos}`, open.col);
       if (t.kind === 'rparen') break;
       if (t.kind !== 'comma') unexpected(t);
+      if (name.text === 'atleast' && args.length === 1 && this.peek()?.kind === 'rparen') {
+        this.next();
+        break;
+      }
     }
     return { kind: 'call', name, args, span: this.spanFrom(name) };
   }

@@ -110,3 +110,10 @@ test('nesting deeper than MAX_DEPTH is refused instead of overflowing the stack'
   assert.equal(parseMatcher(`${'('.repeat(100)}a${')'.repeat(100)}`).type, 'entity');
   assert.equal(parseMatcher(`${'a and '.repeat(200)}a`).type, 'and');
 });
+
+test('`atleast(N,)`, the canonical text of an atleast without choices, parses; other trailing commas do not', () => {
+  assert.deepEqual(ast('atleast(0,)'), { type: 'atleast', count: 0, children: [] });
+  parseFails('atleast(1,a,)', "invalid ')' at position 13", 13);
+  parseFails('author(a,)', "invalid ')' at position 10", 10);
+  parseFails('f(a,)', "invalid ')' at position 5", 5);
+});
