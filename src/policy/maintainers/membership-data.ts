@@ -47,7 +47,9 @@ export function membershipFromData(data: MembershipData, options: MembershipData
   const orgTeams = lowerKeys(data.orgTeams);
   const teamMembers = lowerKeys(data.teamMembers);
   const collaborators = lowerKeys(data.collaborators);
-  const users = lowerKeys(data.users);
+  // Users keep the key's spelling: it is the account's login when the entry does not repeat it.
+  const users = new Map<string, { login: string; name?: string; email?: string }>();
+  for (const [k, u] of data.users ?? []) users.set(k.toLowerCase(), { ...u, login: u.login ?? k });
   const people = (list: readonly MemberEntry[] | undefined): readonly Person[] | undefined => list?.map(toPerson);
   return {
     orgMembers: (org) => people(orgMembers.get(org.toLowerCase())),
@@ -62,7 +64,7 @@ export function membershipFromData(data: MembershipData, options: MembershipData
     collaborators: (owner, name) => people(collaborators.get(`${owner}/${name}`.toLowerCase())),
     user: (login) => {
       const u = users.get(login.toLowerCase());
-      if (u !== undefined) return { login: u.login ?? login, name: u.name ?? '', email: u.email ?? '' };
+      if (u !== undefined) return { login: u.login, name: u.name ?? '', email: u.email ?? '' };
       return options.bareUsers ? { login, name: '', email: '' } : undefined;
     },
   };
