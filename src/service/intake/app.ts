@@ -1,0 +1,170 @@
+/**
+ * HTTP intake: `POST /hook` authenticates a GitHub delivery (HMAC-SHA256 of the raw body, spec §19.2 fixed),
+ * persists it in the durable queue and answers at once (202); the work happens in the workers. Also
+ * `GET /healthz` and `GET /metrics`. A delivery that fails authentication leaves no trace in the database.
+ */
+import Fastify from 'fastify';
+import { verify } from '@octokit/webhooks-methods';
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '../metrics.js';
+import type { JobQueue } from '../queue/queue.js';
+import { payloadSubject, type PayloadSubject } from './pr-key.js';
+
+/** Events the pipeline acts on; anything else is acknowledged (`pong`) and dropped after authentication. */
+export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
+  'pull_request',
+  'issue_comment',
+  'pull_request_review',
+  'status',
+  'check_suite',
+  'check_run',
+  'push',
+  'installation',
+  'installation_repositories',
+  'repository',
+]);
+
+export interface IntakeOptions {
+  queue: JobQueue;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /**
+   * The secrets a delivery about `subject` may be signed with: the app's webhook secret in App mode, the
+   * repository's then the organisation's hook secret in token mode. Empty means it cannot be authenticated.
+   */
+  webhookSecrets: (subject: PayloadSubject) => Promise<string[]>;
+  /** Called after a delivery is queued (wakes idle workers). */
+  onQueued?: () => void;
+  /** Throws when the service is not healthy (e.g. database unreachable). */
+  checkHealth?: () => Promise<void>;
+  now?: () => number;
+}
+
+const MAX_BODY = 25 * 1024 * 1024; // GitHub caps webhook payloads at 25 MB.
+const DELIVERY_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
+const EVENT_NAME = /^[a-z_]{1,64}$/;
+
+export type IntakeApp = Awaited<ReturnType<typeof buildIntakeApp>>;
+
+export async function buildIntakeApp(o: IntakeOptions) {
+  const app = Fastify({ loggerInstance: o.logger, bodyLimit: MAX_BODY, disableRequestLogging: false });
+  const now = o.now ?? Date.now;
+
+  await app.register(async (hooks) => {
+    // The signature covers the exact bytes GitHub sent, so this scope keeps bodies as raw strings.
+    hooks.removeAllContentTypeParsers();
+    hooks.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    hooks.post('/hook', async (req, reply) => {
+      const header = (name: string): string | undefined => {
+        const v = req.headers[name];
+        return typeof v === 'string' ? v : undefined;
+      };
+      const event = header('x-github-event');
+      const delivery = header('x-github-delivery');
+      const signature = header('x-hub-signature-256');
+      const metricEvent = event && HANDLED_EVENTS.has(event) ? event : event === 'ping' ? 'ping' : 'other';
+      const count = (outcome: string) => o.metrics.deliveries.inc({ event: metricEvent, outcome });
+      const raw = typeof req.body === 'string' ? req.body : '';
+
+      if (!event || !EVENT_NAME.test(event) || !delivery || !DELIVERY_ID.test(delivery)) {
+        count('bad_request');
+        return reply.code(400).send({ error: 'missing or malformed X-GitHub-Event / X-GitHub-Delivery header' });
+      }
+      const log = req.log.child({ delivery, event });
+      const decoded = decodePayload(raw, header('content-type'));
+      if (decoded === undefined) {
+        count('bad_request');
+        return reply.code(400).send({ error: 'body is not a JSON webhook payload' });
+      }
+      const { json, text } = decoded;
+      const subject = payloadSubject(event, json);
+      if (!signature) {
+        count('unauthorized');
+        log.warn({ repo: subject.repo }, 'webhook without X-Hub-Signature-256 rejected');
+        return reply.code(401).send({ error: 'missing X-Hub-Signature-256' });
+      }
+      let secrets: string[];
+      try {
+        secrets = await o.webhookSecrets(subject);
+      } catch (err) {
+        log.error({ err, repo: subject.repo }, 'looking up the webhook secret failed');
+        return reply.code(503).send({ error: 'cannot authenticate the delivery right now' });
+      }
+      if (!(await verifiesWithAny(secrets, raw, signature))) {
+        count('unauthorized');
+        log.warn({ repo: subject.repo, knownSecrets: secrets.length }, 'webhook signature mismatch');
+        return reply.code(401).send({ error: 'signature does not match' });
+      }
+      const action = typeof json.action === 'string' ? json.action : null;
+      if (!HANDLED_EVENTS.has(event)) {
+        count('ignored');
+        return reply.code(200).send('pong');
+      }
+      const outcome = await o.queue.enqueue({
+        id: delivery,
+        event,
+        action: action?.slice(0, 64) ?? null,
+        payload: text,
+        receivedAt: now(),
+        prKey: subject.prKey,
+        repo: subject.repo,
+      });
+      count(outcome);
+      log.info({ repo: subject.repo, pr: subject.prNumber ?? undefined, action, outcome }, 'webhook delivery');
+      if (outcome === 'duplicate') return reply.code(200).send({ status: 'duplicate', delivery });
+      o.onQueued?.();
+      return reply.code(202).send({ status: outcome, delivery });
+    });
+  });
+
+  app.get('/healthz', async (_req, reply) => {
+    try {
+      await o.checkHealth?.();
+      return reply.send({ status: 'ok' });
+    } catch (err) {
+      app.log.error({ err }, 'health check failed');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  o.metrics.queueDepth.collect = async (g) => {
+    const depth = await o.queue.depth();
+    for (const [status, n] of Object.entries(depth)) g.set({ status }, n);
+  };
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+    return reply.send(await o.metrics.registry.render());
+  });
+
+  return app;
+}
+
+/** JSON body, or GitHub's form encoding (`payload=<json>`). undefined when it is neither. */
+function decodePayload(raw: string, contentType: string | undefined): { json: Record<string, unknown>; text: string } | undefined {
+  let text = raw;
+  if (contentType?.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+    const p = new URLSearchParams(raw).get('payload');
+    if (p === null) return undefined;
+    text = p;
+  }
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? { json: v as Record<string, unknown>, text } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function verifiesWithAny(secrets: string[], raw: string, signature: string): Promise<boolean> {
+  if (!signature.startsWith('sha256=')) return false;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    try {
+      if (await verify(secret, raw, signature)) return true;
+    } catch {
+      // malformed signature: not a match
+    }
+  }
+  return false;
+}
