@@ -80,6 +80,29 @@ export function isCandidate(c: Candidates, login: string): boolean {
   }
 }
 
+/**
+ * An upper bound on how many distinct people could ever count for a leaf with these candidates (Infinity for
+ * `universe`), so the trace can say when no amount of feedback satisfies it.
+ */
+export function capacity(c: Candidates, author: string, self: boolean): number {
+  const minusAuthor = !self && isCandidate(c, author) ? 1 : 0;
+  switch (c.test) {
+    case 'any':
+      return Infinity;
+    case 'login':
+      return 1 - minusAuthor;
+    case 'set':
+      return c.set.size - minusAuthor;
+    case 'people-except': {
+      let excluded = 0;
+      for (const l of c.except) if (c.people.has(l)) excluded++;
+      return c.people.size - excluded - minusAuthor;
+    }
+    case 'union':
+      return c.parts.reduce((sum, p) => sum + capacity(p, author, true), 0) - minusAuthor;
+  }
+}
+
 const ANYONE: Candidates = { source: { kind: 'anyone' }, test: 'any' };
 
 /** An entity: a group's members if it names a group, else the login itself. */

@@ -5,7 +5,7 @@
  */
 import type { FeedbackItem, Snapshot } from '../types.js';
 import type { Matcher } from './ast.js';
-import { isCandidate, leafCandidates, snapshotIndex, type Candidates, type SnapshotIndex } from './candidates.js';
+import { capacity, isCandidate, leafCandidates, snapshotIndex, type Candidates, type SnapshotIndex } from './candidates.js';
 import { serializeMatcher } from './serialize.js';
 import {
   SYNTHETIC_AUTHOR_INDEX,
@@ -279,7 +279,8 @@ function evaluateLeaf(m: Matcher, candidates: Candidates, required: number, self
   const counted: Participant[] = [];
   for (const [login, index] of participants) counted.push({ login, index });
   const holds = participants.size >= required;
-  const result = node(m, holds, [], counted, Math.max(0, required - participants.size));
+  const reachable = holds || capacity(candidates, author, self) >= required;
+  const result = node(m, holds, [], counted, reachable ? Math.max(0, required - participants.size) : null);
   result.leaf = { candidates: candidates.source, required, self, items };
   return result;
 }
