@@ -15,7 +15,7 @@ import {
 } from './defaults.js';
 import type { HNode, Pos } from './hjson-parse.js';
 import { decodeFeedback, decodeMerge, decodeRegex, decodeTag } from './sections.js';
-import type { Policy, Scope } from './types.js';
+import type { ExpressionField, Policy, Scope } from './types.js';
 import type { UserRegex } from '../regex.js';
 
 /** What the validator needs to know about where a policy's parts were written. */
@@ -120,11 +120,13 @@ export function decodePolicy(d: Decoder, node: HNode, index: number): { policy: 
     location: d.loc(node.pos),
   };
   const marks: PolicyMarks = { pos: node.pos, hasMerge: false, hasTag: false };
-  const setMatch = (key: 'match' | 'antimatch' | 'authormatch') => (v: HNode) => {
+  const written = new Map<ExpressionField, HNode & { kind: 'string' }>();
+  const setMatch = (key: ExpressionField) => (v: HNode) => {
     const m = decodeMatch(d, v);
     if (m === undefined) return;
     policy[key] = m.matcher;
     policy[`${key}Text`] = m.text;
+    if (v.kind === 'string') written.set(key, v);
   };
   const setRegex = (key: 'pattern' | 'antipattern' | 'antititle') => (v: HNode) => {
     const re = decodeRegex(d, v);
@@ -169,6 +171,11 @@ export function decodePolicy(d: Decoder, node: HNode, index: number): { policy: 
   });
   if (!ok && node.kind !== 'null') return undefined;
   applyOff(policy);
+  if (policy.match.type === 'off') written.delete('antimatch');
+  policy.locateExpression = (field, column) => {
+    const source = written.get(field);
+    return source === undefined ? undefined : d.locInString(source, columnIndex(source.value, column));
+  };
   return { policy, marks };
 }
 

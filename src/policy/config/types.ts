@@ -111,6 +111,9 @@ export interface Scope {
   regexcompare: UserRegex[];
 }
 
+/** The three DSL-valued fields of a policy. */
+export type ExpressionField = 'match' | 'antimatch' | 'authormatch';
+
 export interface Policy {
   /** `""` when not named. */
   name: string;
@@ -134,6 +137,12 @@ export interface Policy {
   feedback?: FeedbackConfig;
   /** Where the policy object starts in the file (for diagnostics). */
   location?: SourceLocation;
+  /**
+   * File position of 1-based character `column` of an expression as written (start of the expression when
+   * `column` is absent), for errors found after parsing (validation against MAINTAINERS, §3.7). Undefined
+   * when the expression was not written in the file (a default, or `antimatch` forced by `match: off`).
+   */
+  locateExpression?: (field: ExpressionField, column?: number) => SourceLocation | undefined;
 }
 
 export interface Config {

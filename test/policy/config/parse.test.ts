@@ -321,3 +321,13 @@ test('hostile keys are ordinary keys', () => {
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.equal(warnings.length, 3);
 });
+
+test('locateExpression maps a column of a written expression to the file', () => {
+  const { config } = parseConfig('approvals: [\n  {\n    match: "a and bob"\n    antimatch: "x"\n  }\n  { match: "off", antimatch: "y" }\n]');
+  const [p, off] = config.approvals;
+  assert.deepEqual(p.locateExpression?.('match', 7), { file: '.checks-out', line: 3, column: 19 });
+  assert.deepEqual(p.locateExpression?.('match'), { file: '.checks-out', line: 3, column: 13 });
+  assert.equal(p.locateExpression?.('authormatch', 1), undefined);
+  assert.equal(off.locateExpression?.('antimatch', 1), undefined);
+  assert.deepEqual(off.locateExpression?.('match', 1), { file: '.checks-out', line: 6, column: 13 });
+});
