@@ -159,9 +159,11 @@ async function runOne(vector: Record<string, unknown>, loaded: AdapterLoad): Pro
   if (!isPlainObject(raw)) return { outcome: 'failed', reason: `adapter returned ${show(raw)} instead of an object` };
 
   // Error fields may hold the engine's error itself; everything else is brought to JSON shape.
+  // A non-PolicyError handed back as the error is still a crash (README §2), not an engine error.
   const withMessages: Record<string, unknown> = { ...raw };
   for (const f of [...errorFields, ...anyStage]) {
     const v = withMessages[f];
+    if (v instanceof Error && !isPolicyError(v)) return { outcome: 'failed', reason: `crash: ${describeCrash(v)}` };
     if (v instanceof Error) withMessages[f] = v.message;
   }
   const result = toJsonShape(withMessages) as Record<string, unknown>;
@@ -252,9 +254,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** README §5.1. Ends with the totals line and a newline. */
 export function formatHuman(summary: RunSummary): string {
   const lines: string[] = [];
-  for (const r of summary.results) if (r.outcome === 'failed') lines.push(`FAIL [${r.index}] ${r.kind} ${r.source}: ${r.reason ?? ''}`);
-  for (const r of summary.results) if (r.outcome === 'skipped') lines.push(`SKIP [${r.index}] ${r.kind} ${r.source}: ${r.reason ?? ''}`);
-  for (const [kind, c] of summary.byKind) lines.push(`${kind}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+  const line = (tag: string, r: VectorResult): string => `${tag} [${r.index}] ${oneLine(r.kind)} ${oneLine(r.source)}: ${r.reason ?? ''}`;
+  for (const r of summary.results) if (r.outcome === 'failed') lines.push(line('FAIL', r));
+  for (const r of summary.results) if (r.outcome === 'skipped') lines.push(line('SKIP', r));
+  for (const [kind, c] of summary.byKind) lines.push(`${oneLine(kind)}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
   lines.push(`${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
   return `${lines.join('\n')}\n`;
 }

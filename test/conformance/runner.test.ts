@@ -238,3 +238,17 @@ test('normativePrefixes make open-ended expect keys normative', async () => {
   }, { loadAdapter: load });
   assert.deepEqual(s.results.map((r) => r.outcome), ['passed', 'failed', 'skipped']);
 });
+
+test('a non-PolicyError returned in an error field is a crash too', async () => {
+  const adapter: KindAdapter = { normative: [], run: () => ({ error: new RangeError('index out of range') }) };
+  const s = await runVectors({ vectors: [{ kind: 'glob', expect: { error: true } }] }, { loadAdapter: async () => ({ status: 'ok', adapter }) });
+  assert.equal(s.failed, 1);
+  assert.match(s.results[0].reason ?? '', /^crash: RangeError: index out of range/);
+});
+
+test('kinds and sources with line breaks stay on one report line', async () => {
+  const s = await runVectors({ vectors: [{ kind: 'evil\nkind', source: 'a\nb', expect: {} }] });
+  const text = formatHuman(s);
+  assert.equal(text.split('\n').length, 4);
+  assert.match(text, /^SKIP \[0\] evil\\nkind a\\nb: /);
+});
