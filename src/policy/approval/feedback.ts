@@ -14,7 +14,9 @@ export type ExclusionReason =
   | 'service-message'
   | 'dismissed'
   | 'before-last-push'
-  | 'no-timestamp';
+  | 'no-timestamp'
+  /** Not in a list the caller supplied ready-made. */
+  | 'not-in-list';
 
 export interface FeedbackRecord {
   item: FeedbackItem;
