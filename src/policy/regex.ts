@@ -86,7 +86,7 @@ class Re2UserRegex implements UserRegex {
  */
 export function compileRegex(source: string): UserRegex {
   if (typeof source !== 'string') {
-    throw new PolicyError(`json: cannot unmarshal ${jsonTypeName(source)} into Go value of type string`);
+    throw new PolicyError(`json: cannot unmarshal ${goJsonTypeName(source)} into Go value of type string`);
   }
   let re: RE2JS;
   try {
@@ -122,7 +122,7 @@ export function regexToJSONText(re: UserRegex): string {
  */
 export function regexFromJSONValue(value: unknown): UserRegex {
   if (typeof value !== 'string') {
-    throw new PolicyError(`json: cannot unmarshal ${jsonTypeName(value)} into Go value of type string`);
+    throw new PolicyError(`json: cannot unmarshal ${goJsonTypeName(value)} into Go value of type string`);
   }
   return compileRegex(value);
 }
@@ -139,7 +139,7 @@ export function regexFromJSONText(text: string): UserRegex {
 }
 
 /** Go encoding/json's name for a JSON value's type, as used in unmarshal errors. */
-export function jsonTypeName(value: unknown): string {
+export function goJsonTypeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   switch (typeof value) {

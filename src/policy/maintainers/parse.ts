@@ -29,7 +29,8 @@ export function maintainersParsePrefix(format: string): string {
 
 /**
  * Parses a MAINTAINERS file. `legacy` tries TOML and falls back to text on any TOML failure.
- * An unknown format is `<t> is not one of the permitted MAINTAINER types [text hjson toml legacy]`.
+ * An unknown format is `<t> is not one of the permitted MAINTAINER types [hjson legacy text toml]`
+ * (sorted, like the config validation's message).
  */
 export function parseMaintainers(text: string, format: string, options: ParseMaintainersOptions): RawMaintainers {
   const file = options.file ?? DEFAULT_MAINTAINERS_FILE;
@@ -49,6 +50,6 @@ export function parseMaintainers(text: string, format: string, options: ParseMai
         return parseMaintainersText(text, file, options.repo);
       }
     default:
-      throw new PolicyError(`${format} is not one of the permitted MAINTAINER types [${MAINTAINERS_FORMATS.join(' ')}]`);
+      throw new PolicyError(`${format} is not one of the permitted MAINTAINER types [${[...MAINTAINERS_FORMATS].sort().join(' ')}]`);
   }
 }

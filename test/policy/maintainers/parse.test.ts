@@ -213,7 +213,7 @@ test('legacy: TOML first, text on any TOML failure', () => {
 });
 
 test('unknown format and prefix', () => {
-  assert.match(failure(() => parse('x', 'yaml')).message, /^yaml is not one of the permitted MAINTAINER types \[/);
+  assert.match(failure(() => parse('x', 'yaml')).message, /^yaml is not one of the permitted MAINTAINER types \[hjson legacy text toml\]$/);
   assert.equal(maintainersParsePrefix('hjson'), 'Parsing maintainers file with hjson format. ');
 });
 
