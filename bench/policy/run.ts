@@ -5,7 +5,7 @@
  * Not a test: timings depend on the machine.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { evaluatePullRequest } from '../../src/policy/approval/evaluate.js';
 import { scenarios, type Scenario } from './scenarios.js';
@@ -53,7 +53,7 @@ function measure(s: Scenario, explain: boolean): Result {
   };
 }
 
-function machine(): { cpu: string; nproc: number; node: string; date: string } {
+function machine(): { cpu: string; nproc: number; node: string; date: string; load: string } {
   let cpu = cpus()[0]?.model ?? 'unknown';
   try {
     const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
@@ -61,7 +61,9 @@ function machine(): { cpu: string; nproc: number; node: string; date: string } {
   } catch {
     // not Linux: os.cpus() is good enough
   }
-  return { cpu, nproc: availableParallelism(), node: process.version, date: new Date().toISOString() };
+  // Other work on the machine skews every figure; the load average says how much.
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  return { cpu, nproc: availableParallelism(), node: process.version, date: new Date().toISOString(), load };
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -84,7 +86,7 @@ function writeSection(results: Result[], m: ReturnType<typeof machine>): string 
     '(`all[count=1,self=true]`) with 50 feedback items; (b) 2,000 maintainers in 50 orgs, 500 feedback items and a',
     '20-term expression. "explanation" = with the explanation tree the check run and `simulate` show.',
     '',
-    `Machine: ${m.cpu}, nproc ${m.nproc}; Node ${m.node}; ${m.date}.`,
+    `Machine: ${m.cpu}, nproc ${m.nproc}; Node ${m.node}; ${m.date}; load average at the end ${m.load}.`,
     '',
     table(results),
     END,
@@ -108,5 +110,5 @@ for (const s of scenarios()) {
 const a = results[0];
 console.log(a.perSecond >= TARGET_A ? `target met: (a) ≥ ${fmt(TARGET_A)} evals/s` : `TARGET MISSED: (a) ${fmt(a.perSecond)} < ${fmt(TARGET_A)} evals/s`);
 const m = machine();
-console.log(`machine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}, ${m.date}`);
+console.log(`machine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}, ${m.date}, load average ${m.load}`);
 if (process.argv.includes('--write')) console.log(`wrote ${writeSection(results, m)}`);
