@@ -111,7 +111,12 @@ export async function runVectors(file: VectorFile, options: RunOptions = {}): Pr
         pending = load(kind);
         adapters.set(kind, pending);
       }
-      verdict = await runOne(vector, await pending);
+      try {
+        verdict = await runOne(vector, await pending);
+      } catch (err) {
+        // e.g. a stack overflow comparing an absurdly deep value: this vector fails, the run goes on.
+        verdict = { outcome: 'failed', reason: `could not be compared: ${describeCrash(err)}` };
+      }
     }
 
     const counts = summary.byKind.get(kind) ?? { passed: 0, failed: 0, skipped: 0 };
@@ -193,11 +198,12 @@ async function runOne(vector: Record<string, unknown>, loaded: AdapterLoad): Pro
     count(compareError(field, expect, result[field]));
   }
 
+  const setPaths = compilePaths(adapter.setValued);
   // Read after `run`: an adapter may still extend its `normative` list for the vector at hand.
   for (const field of Object.keys(expect)) {
     if (!isNormative(field) || errorFields.includes(field) || anyStage.has(field)) continue;
     const custom = adapter.compare?.[field];
-    count(custom ? custom(expect[field], result[field]) : compareValues(expect[field], result[field], [field], compilePaths(adapter.setValued)));
+    count(custom ? custom(expect[field], result[field]) : compareValues(expect[field], result[field], [field], setPaths));
   }
 
   if (diffs.length > 0) return { outcome: 'failed', reason: diffs[0] };

@@ -252,3 +252,16 @@ test('kinds and sources with line breaks stay on one report line', async () => {
   assert.equal(text.split('\n').length, 4);
   assert.match(text, /^SKIP \[0\] evil\\nkind a\\nb: /);
 });
+
+test('an absurdly deep expected value fails its vector instead of aborting the run', async () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 200_000; i++) deep = [deep];
+  const s = await runVectors({
+    vectors: [
+      { kind: 'glob', expect: { value: deep }, input: { result: { value: deep } } },
+      { kind: 'glob', expect: { value: 1 }, input: { result: { value: 1 } } },
+    ],
+  }, { loadAdapter: fakeLoad });
+  assert.deepEqual(s.results.map((r) => r.outcome), ['failed', 'passed']);
+  assert.match(s.results[0].reason ?? '', /could not be compared/);
+});
