@@ -49,6 +49,13 @@ function trimEndSpace(s: string): string {
   return s.slice(0, i);
 }
 
+/** Go's `%#U` of the first character: `U+002F '/'` (no quoted form for non-printables). */
+function goRune(s: string): string {
+  const cp = s.codePointAt(0) ?? 0;
+  const hex = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ? hex : `${hex} '${String.fromCodePoint(cp)}'`;
+}
+
 function lineOf(src: string, pos: number): number {
   let line = 1;
   for (let i = 0; i < pos && i < src.length; i++) if (src[i] === '\n') line++;
@@ -84,13 +91,11 @@ class Parser {
         this.pos += 2;
       }
       if (text !== '') nodes.push({ kind: 'text', text });
-      const before = this.pos;
-      this.skipSpace();
+      // As in Go, a comment starts right after the delimiter (or its trim marker): `{{ /*` is an action.
       if (src.startsWith('/*', this.pos)) {
         trimNext = this.comment();
         continue;
       }
-      this.pos = before;
       const { pipeline, trim } = this.action();
       trimNext = trim;
       nodes.push({ kind: 'action', pipeline, pos: open });
@@ -176,7 +181,7 @@ class Parser {
   private unexpectedHere(): never {
     const rest = this.src.slice(this.pos);
     if (rest === '') this.fail('unclosed action');
-    this.fail(`unexpected ${JSON.stringify(rest[0])} in command`);
+    this.fail(`unrecognized character in action: ${goRune(rest)}`);
   }
 
   private operand(): Operand {
@@ -201,7 +206,7 @@ class Parser {
     if (c === '$') this.fail('variables are not supported in tag templates');
     WORD.lastIndex = start;
     const word = WORD.exec(src);
-    if (!word) this.fail(`unexpected ${JSON.stringify(c)} in command`);
+    if (!word) this.fail(`unrecognized character in action: ${goRune(src.slice(start))}`);
     this.pos = start + word[0].length;
     const w = word[0];
     if (/^[+-]?[0-9]/.test(w)) {

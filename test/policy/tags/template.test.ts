@@ -124,3 +124,10 @@ test('conformance vectors of kind tag-template all pass', async () => {
   assert.equal(r.skipped, 0, r.report);
   assert.ok(r.passed > 0);
 });
+
+test('unknown characters in actions use Go %#U wording; comments must follow the delimiter', () => {
+  assert.equal(message(() => compileTagTemplate('{{ /* x */}}v', false)), "template: tag:1: unrecognized character in action: U+002F '/'");
+  assert.equal(message(() => compileTagTemplate('{{@}}', false)), "template: tag:1: unrecognized character in action: U+0040 '@'");
+  assert.equal(message(() => compileTagTemplate('{{\x01}}', false)), 'template: tag:1: unrecognized character in action: U+0001');
+  assert.equal(compileTagTemplate('{{- /* x */ -}}v', false).render('1'), 'v');
+});
