@@ -37,7 +37,22 @@ const EXPLICIT = [
 function patch(spec) {
   const conclusion = spec.components.schemas['check-run']?.properties?.conclusion;
   if (conclusion && !conclusion.enum.includes('stale')) conclusion.enum = [...conclusion.enum, 'stale'];
-  spec['x-emulator-patches'] = ['components.schemas.check-run.properties.conclusion.enum += "stale"'];
+  // OpenAPI 3.0 `nullable` does not extend `enum`; Ajv (and JSON Schema) need null listed explicitly.
+  let nullableEnums = 0;
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    if (node.nullable === true && Array.isArray(node.enum) && !node.enum.includes(null)) {
+      node.enum = [...node.enum, null];
+      nullableEnums++;
+    }
+    Object.values(node).forEach(walk);
+  };
+  walk(spec);
+  spec['x-emulator-patches'] = [
+    'components.schemas.check-run.properties.conclusion.enum += "stale"',
+    `null added to ${nullableEnums} nullable enums`,
+  ];
 }
 
 const norm = (path) => path.replace(/\{[^}]+\}|:[A-Za-z_][A-Za-z0-9_]*/g, '{}');
@@ -48,7 +63,7 @@ function routeLiterals(root) {
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
     .map((e) => join(e.parentPath ?? e.path, e.name))
     // The control API and web pages are not GitHub's REST API.
-    .filter((f) => !/[\/](control|web)([\/.])/.test(f));
+    .filter((f) => !/[/\\](control|web)[/\\.]/.test(f));
   const call = /\.(get|post|put|patch|delete)\(\s*(['`])([^'`]+)\2/g;
   for (const file of files) {
     const text = readFileSync(file, 'utf8');

@@ -13,7 +13,10 @@ import { ChecksService, type ChecksOptions } from './service.js';
 import { ChecksWebhooks } from './webhooks.js';
 import type { Annotation, RunAction } from './types.js';
 
-export { registerChecksControl } from './control.js';
+import { registerChecksControl } from './control.js';
+import type { StateExtension } from '../state/store.js';
+
+export { registerChecksControl };
 
 /** What the HTML PR view shows of a check run. */
 export interface CheckRunView {
@@ -44,6 +47,16 @@ export interface ChecksModule {
   clickAction(repo: Repo, runId: number, identifier: string, senderId: number): void;
   /** Marks runs incomplete for 14 days as stale now (call after advancing the clock). */
   sweepStale(): void;
+}
+
+/**
+ * What `ctx.state.extension('checks')` returns: the snapshot hooks plus the read API (HTML PR view) and
+ * `registerControl(control)` to mount the Checks control actions on the `/_emulator` scope.
+ */
+export interface ChecksExtension
+  extends StateExtension,
+    Pick<ChecksModule, 'runsForCommit' | 'clickAction' | 'sweepStale'> {
+  registerControl(control: FastifyInstance): void;
 }
 
 const modules = new WeakMap<LocalGitHubContext, ChecksModule>();
@@ -122,11 +135,18 @@ export function createChecksModule(ctx: LocalGitHubContext, options: Partial<Che
     },
   };
 
-  ctx.state.registerExtension('checks', {
+  // The extension object doubles as the read API for the web view and the control API:
+  // `state.extension('checks')` is a `ChecksExtension`.
+  const extension: ChecksExtension = {
     save: () => service.store.save(),
     load: (data) => service.store.load(data),
     reset: () => service.store.reset(),
-  });
+    runsForCommit: (repo, sha) => mod.runsForCommit(repo, sha),
+    clickAction: (repo, runId, identifier, senderId) => mod.clickAction(repo, runId, identifier, senderId),
+    sweepStale: () => mod.sweepStale(),
+    registerControl: (control) => registerChecksControl(control, ctx),
+  };
+  ctx.state.registerExtension('checks', extension);
 
   // A push of a branch creates the suites of the apps with checks:write and asks them to run.
   ctx.bus.onPush((e) => {

@@ -6,7 +6,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LocalGitHubContext } from '../context.js';
 import { GitHubError } from '../http/errors.js';
-import { Git } from '../state/git.js';
 import type { Repo } from '../state/types.js';
 import { ChecksError, DOC_URLS, notFound, unprocessable, type ChecksOperation } from './errors.js';
 import { listRunsForSha, listRunsForSuite, listSuitesForSha, parseRunFilters, parseSuiteFilters } from './queries.js';
@@ -38,7 +37,7 @@ function parseId(raw: string | undefined, op: ChecksOperation): number {
 }
 
 export function registerCheckRoutes(api: FastifyInstance, ctx: LocalGitHubContext, service: ChecksService, render: ChecksRenderer): void {
-  const git = new Git(ctx.state);
+  const git = ctx.git;
   const base = '/repos/:owner/:repo';
 
   /** Only GitHub App installations may write checks. */

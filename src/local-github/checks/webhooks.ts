@@ -13,6 +13,20 @@ function checksPermission(level: string | undefined): ChecksPermission {
   return level === 'write' || level === 'admin' ? 'write' : level === 'read' ? 'read' : undefined;
 }
 
+/**
+ * GitHub percent-encodes bot logins in user URLs (`/users/checker%5Bbot%5D`); the core's `simple-user`
+ * serialiser does not (yet), which breaks the `format: uri` of the webhook schemas for app senders.
+ */
+function encodeLoginInUrls(user: Record<string, unknown>): Record<string, unknown> {
+  const login = user.login;
+  if (typeof login !== 'string' || encodeURIComponent(login) === login) return user;
+  const out: Record<string, unknown> = { ...user };
+  for (const [key, value] of Object.entries(user)) {
+    if (key.endsWith('url') && typeof value === 'string') out[key] = value.split(`/${login}`).join(`/${encodeURIComponent(login)}`);
+  }
+  return out;
+}
+
 export class ChecksWebhooks {
   constructor(
     private readonly ctx: LocalGitHubContext,
@@ -58,7 +72,7 @@ export class ChecksWebhooks {
     payload.repository = this.ctx.serialize.repo(repo);
     const owner = this.ctx.state.accounts.get(repo.ownerId);
     if (owner?.type === 'Organization') payload.organization = this.ctx.serialize.org(owner);
-    payload.sender = this.ctx.serialize.user(this.sender(e.senderId, record.appId));
+    payload.sender = encodeLoginInUrls(this.ctx.serialize.user(this.sender(e.senderId, record.appId)));
     void this.ctx.webhooks.deliver(e.event, payload, receivers);
   }
 }
