@@ -5,8 +5,8 @@
 import { PolicyError } from '../errors.js';
 import { TEMPLATE_NAME, type Command, type Node, type Operand } from './template-parse.js';
 
-/** The template's data: Go's struct with one exported field. */
-const DATA_TYPE = 'struct { Version string }';
+/** The template's data: the original's struct with one exported field, `Version`. */
+const DATA_TYPE = 'model.TemplateTag';
 
 type Value = { t: 'string'; v: string } | { t: 'int' | 'float'; v: number } | { t: 'bool'; v: boolean } | { t: 'data'; v: string };
 

@@ -55,7 +55,7 @@ test('parse errors use Go wording', () => {
 test('execution errors name the node and position', () => {
   assert.equal(
     message(() => compileTagTemplate('{{.Foo}}', false)),
-    'template: tag:1:2: executing "tag" at <.Foo>: can\'t evaluate field Foo in type struct { Version string }',
+    'template: tag:1:2: executing "tag" at <.Foo>: can\'t evaluate field Foo in type model.TemplateTag',
   );
   assert.equal(
     message(() => compileTagTemplate('x\nab{{.Version.Major}}', false)),
