@@ -20,6 +20,8 @@ export interface FieldCtx {
   mark?: string;
 }
 
+const MAX_WARNINGS = 100;
+
 export type FieldHandler = (value: HNode, entry: HEntry) => void;
 
 export class Decoder {
@@ -58,8 +60,10 @@ export class Decoder {
     }
   }
 
+  /** Records a warning; a hostile file cannot produce an unbounded list. */
   warn(message: string, pos: Pos): void {
-    this.warnings.push({ message, location: this.loc(pos) });
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push({ message, location: this.loc(pos) });
+    else if (this.warnings.length === MAX_WARNINGS) this.warnings.push({ message: 'further warnings omitted', location: this.loc(pos) });
   }
 
   typeError(node: HNode, ctx: FieldCtx): void {

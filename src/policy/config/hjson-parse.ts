@@ -48,27 +48,46 @@ function isWhite(c: string): boolean {
   return c !== '' && c <= ' ';
 }
 
-/** Builds line/column lookups over a source text. */
+/** Largest index `i` with `sorted[i] <= value` (-1 when none). */
+function floorIndex(sorted: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= value) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * Builds line/column lookups over a source text in O(log n) per lookup (a linear scan per node would make
+ * a long one-line file quadratic). Columns count code points: the second halves of surrogate pairs are
+ * recorded once and subtracted.
+ */
 export function positionIndex(text: string): (offset: number) => Pos {
   const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const pairTails: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 10) lineStarts.push(i + 1);
+    else if (code >= 0xdc00 && code <= 0xdfff && i > 0) {
+      const prev = text.charCodeAt(i - 1);
+      if (prev >= 0xd800 && prev <= 0xdbff) pairTails.push(i);
+    }
+  }
   return (offset: number): Pos => {
     const off = Math.max(0, Math.min(offset, text.length));
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= off) lo = mid;
-      else hi = mid - 1;
-    }
-    let column = 1;
-    for (let i = lineStarts[lo]; i < off; i++) {
-      const code = text.charCodeAt(i);
-      // A surrogate pair is one character.
-      if (code >= 0xd800 && code <= 0xdbff && i + 1 < off) i++;
-      column++;
-    }
-    return { line: lo + 1, column, offset: off };
+    const line = floorIndex(lineStarts, off);
+    const start = lineStarts[line];
+    // Pair tails in [start, off): each makes one character out of two UTF-16 units.
+    const tails = floorIndex(pairTails, off - 1) - floorIndex(pairTails, start - 1);
+    return { line: line + 1, column: off - start - tails + 1, offset: off };
   };
 }
 

@@ -331,3 +331,9 @@ test('locateExpression maps a column of a written expression to the file', () =>
   assert.equal(off.locateExpression?.('antimatch', 1), undefined);
   assert.deepEqual(off.locateExpression?.('match', 1), { file: '.checks-out', line: 6, column: 13 });
 });
+
+test('warnings are capped', () => {
+  const { warnings } = parseConfig(`approvals: [{}]\n${Array.from({ length: 500 }, (_, i) => `k${i}: 1`).join('\n')}`);
+  assert.equal(warnings.length, 101);
+  assert.equal(warnings[100].message, 'further warnings omitted');
+});
