@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { evaluatePullRequest } from '../../src/policy/approval/evaluate.js';
+import { evaluatePullRequest } from '../../src/policy/index.js';
 import { scenarios, type Scenario } from './scenarios.js';
 
 interface Result {
@@ -15,6 +15,8 @@ interface Result {
   explain: boolean;
   iterations: number;
   perSecond: number;
+  /** Evaluations per second of this process's CPU time: robust when other work competes for the cores. */
+  perCpuSecond: number;
   p50us: number;
   p99us: number;
 }
@@ -30,6 +32,7 @@ function measure(s: Scenario, explain: boolean): Result {
   const warmEnd = performance.now() + WARMUP_MS;
   while (performance.now() < warmEnd) sink += evaluatePullRequest(input).approvers.length;
   const samples: number[] = [];
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const end = start + MEASURE_MS;
   let now = start;
@@ -40,6 +43,8 @@ function measure(s: Scenario, explain: boolean): Result {
     now = performance.now();
   }
   const elapsed = now - start;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   if (sink < 0) console.log(sink); // keeps the result observable so the calls cannot be optimised away
   samples.sort((a, b) => a - b);
   const pct = (p: number): number => samples[Math.min(samples.length - 1, Math.floor((samples.length * p) / 100))];
@@ -48,6 +53,7 @@ function measure(s: Scenario, explain: boolean): Result {
     explain,
     iterations: samples.length,
     perSecond: (samples.length / elapsed) * 1000,
+    perCpuSecond: (samples.length / cpuMs) * 1000,
     p50us: pct(50),
     p99us: pct(99),
   };
@@ -69,8 +75,8 @@ function machine(): { cpu: string; nproc: number; node: string; date: string; lo
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function table(results: Result[]): string {
-  const rows = results.map((r) => `| ${r.scenario} | ${r.explain ? 'yes' : 'no'} | ${fmt(r.perSecond)} | ${fmt(r.p50us, 1)} | ${fmt(r.p99us, 1)} | ${fmt(r.iterations)} |`);
-  return ['| scenario | explanation | evaluations/s | p50 µs | p99 µs | iterations |', '|---|---|---:|---:|---:|---:|', ...rows].join('\n');
+  const rows = results.map((r) => `| ${r.scenario} | ${r.explain ? 'yes' : 'no'} | ${fmt(r.perSecond)} | ${fmt(r.perCpuSecond)} | ${fmt(r.p50us, 1)} | ${fmt(r.p99us, 1)} | ${fmt(r.iterations)} |`);
+  return ['| scenario | explanation | evaluations/s (wall) | evaluations per CPU-second | p50 µs | p99 µs | iterations |', '|---|---|---:|---:|---:|---:|---:|', ...rows].join('\n');
 }
 
 const START = '<!-- policy-benchmark:start -->';
@@ -85,6 +91,8 @@ function writeSection(results: Result[], m: ReturnType<typeof machine>): string 
     '`evaluatePullRequest` on one core (single-threaded), from `bench/policy/run.ts`: (a) the default policy',
     '(`all[count=1,self=true]`) with 50 feedback items; (b) 2,000 maintainers in 50 orgs, 500 feedback items and a',
     '20-term expression. "explanation" = with the explanation tree the check run and `simulate` show.',
+    '"per CPU-second" divides by the CPU time of the benchmark process, which stays meaningful when other work',
+    'competes for the cores (see the load average); p50/p99 are wall-clock latencies of single calls.',
     '',
     `Machine: ${m.cpu}, nproc ${m.nproc}; Node ${m.node}; ${m.date}; load average at the end ${m.load}.`,
     '',
@@ -104,11 +112,11 @@ for (const s of scenarios()) {
   for (const explain of [true, false]) {
     const r = measure(s, explain);
     results.push(r);
-    console.log(`${r.scenario} [explanation ${explain ? 'on' : 'off'}]: ${fmt(r.perSecond)} evals/s, p50 ${fmt(r.p50us, 1)} µs, p99 ${fmt(r.p99us, 1)} µs (${fmt(r.iterations)} runs)`);
+    console.log(`${r.scenario} [explanation ${explain ? 'on' : 'off'}]: ${fmt(r.perSecond)} evals/s (${fmt(r.perCpuSecond)} per CPU-second), p50 ${fmt(r.p50us, 1)} µs, p99 ${fmt(r.p99us, 1)} µs (${fmt(r.iterations)} runs)`);
   }
 }
 const a = results[0];
-console.log(a.perSecond >= TARGET_A ? `target met: (a) ≥ ${fmt(TARGET_A)} evals/s` : `TARGET MISSED: (a) ${fmt(a.perSecond)} < ${fmt(TARGET_A)} evals/s`);
+console.log(a.perSecond >= TARGET_A ? `target met: (a) ≥ ${fmt(TARGET_A)} evals/s` : `TARGET MISSED: (a) ${fmt(a.perSecond)} < ${fmt(TARGET_A)} evals/s (wall clock; ${fmt(a.perCpuSecond)} per CPU-second)`);
 const m = machine();
 console.log(`machine: ${m.cpu}, nproc ${m.nproc}, Node ${m.node}, ${m.date}, load average ${m.load}`);
 if (process.argv.includes('--write')) console.log(`wrote ${writeSection(results, m)}`);

@@ -3,12 +3,9 @@
  *   (a) the default policy, 10 maintainers, 50 feedback items;
  *   (b) 2,000 maintainers in 50 orgs, 500 feedback items, a 20-term expression.
  */
-import type { EvaluateInput } from '../../src/policy/approval/evaluate.js';
-import { parseConfig } from '../../src/policy/config/index.js';
-import { parseMaintainers } from '../../src/policy/maintainers/parse.js';
-import { buildSnapshot } from '../../src/policy/maintainers/snapshot.js';
-import { parseMembersFile } from '../../src/policy/maintainers/members-file.js';
-import type { CommitInfo, FeedbackItem } from '../../src/policy/types.js';
+import {
+  buildSnapshot, parseConfig, parseMaintainers, parseMembersFile, type CommitInfo, type EvaluateInput, type FeedbackItem,
+} from '../../src/policy/index.js';
 
 export interface Scenario {
   name: string;

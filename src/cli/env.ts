@@ -2,7 +2,7 @@
  * The environment values the engine takes as parameters (spec §1), read for the CLI the way the service
  * reads them. A malformed value is an InputError (exit 2), never silently replaced by the default.
  */
-import type { LegacyOptions } from '../policy/config/types.js';
+import type { LegacyOptions } from '../policy/index.js';
 import { InputError } from './files.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

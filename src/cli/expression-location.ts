@@ -3,8 +3,7 @@
  * (validation against MAINTAINERS, which only knows the column inside the expression) are reported at
  * `file:line:col` like every other error.
  */
-import { parseHjson, type HjsonDocument, type HNode } from '../policy/config/index.js';
-import type { SourceLocation } from '../policy/errors.js';
+import { parseHjson, type HjsonDocument, type HNode, type SourceLocation } from '../policy/index.js';
 
 export type ExpressionField = 'match' | 'antimatch' | 'authormatch';
 

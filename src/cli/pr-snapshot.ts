@@ -5,7 +5,7 @@
  * simulating a PR without reviews.
  */
 import { z } from 'zod';
-import type { CommitInfo, FeedbackItem, PullRequestInfo } from '../policy/types.js';
+import type { CommitInfo, FeedbackItem, PullRequestInfo } from '../policy/index.js';
 
 /** An ISO-8601 instant with a time zone (`2024-05-01T12:00:00Z`, `…+02:00`); fractional seconds allowed. */
 const instant = z.iso.datetime({ offset: true });

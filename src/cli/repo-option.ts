@@ -4,7 +4,7 @@
  */
 import type { OptionSpec } from './args.js';
 import { UsageError } from './args.js';
-import type { RepoContext } from '../policy/maintainers/types.js';
+import type { RepoContext } from '../policy/index.js';
 import { DEFAULT_REPO } from './repository.js';
 
 export const repoOptionSpec: Record<string, OptionSpec> = {

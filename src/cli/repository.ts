@@ -5,14 +5,10 @@
  * the files are diagnostics; a file that cannot be read at all is an InputError.
  */
 import { basename, dirname, join } from 'node:path';
-import { parseConfig, parseLegacyConfig, type Config, type Policy } from '../policy/config/index.js';
-import { validateMatcher, type Matcher } from '../policy/dsl/index.js';
-import { isPolicyError } from '../policy/errors.js';
-import { parseMembersFile } from '../policy/maintainers/members-file.js';
-import { parseMaintainers } from '../policy/maintainers/parse.js';
-import { buildSnapshot } from '../policy/maintainers/snapshot.js';
-import type { Membership, RepoContext } from '../policy/maintainers/types.js';
-import type { Snapshot } from '../policy/types.js';
+import {
+  buildSnapshot, isPolicyError, parseConfig, parseLegacyConfig, parseMaintainers, parseMembersFile, referencedGroups, validateMatcher,
+  type Config, type Membership, type Policy, type RepoContext, type Snapshot,
+} from '../policy/index.js';
 import { diagnostic, fromPolicyError, type Diagnostic } from './diagnostics.js';
 import { defaultPatternFromEnv, legacyOptionsFromEnv } from './env.js';
 import { ExpressionLocator, type ExpressionField } from './expression-location.js';
@@ -78,7 +74,7 @@ export async function checkRepository(options: RepositoryOptions): Promise<Repos
   let snapshot: Snapshot | undefined;
   try {
     const raw = parseMaintainers(maintainersText, format, { file: maintainersFile, repo });
-    snapshot = buildSnapshot(raw, repo, membership, config ? { groups: referencedNames(config) } : {});
+    snapshot = buildSnapshot(raw, repo, membership, config ? { groups: referencedGroups(config.approvals.flatMap((p) => FIELDS.map((f) => p[f]))) } : {});
   } catch (e) {
     if (!isPolicyError(e)) throw e;
     diagnostics.push(...fromPolicyError(e, maintainersFile));
@@ -130,32 +126,4 @@ function validatePolicies(config: Config, snapshot: Snapshot, locator: Expressio
 
 function policyLabel(policy: Policy): string {
   return policy.name === '' ? `policy ${policy.position}` : `policy ${policy.position} (${policy.name})`;
-}
-
-/** Lower-case group and person names the expressions mention (lazy team groups are expanded only if named). */
-function referencedNames(config: Config): Set<string> {
-  const names = new Set<string>();
-  const visit = (m: Matcher): void => {
-    switch (m.type) {
-      case 'entity':
-        names.add(m.name.toLowerCase());
-        return;
-      case 'anonymous':
-        for (const member of m.members) names.add(member.toLowerCase());
-        return;
-      case 'and':
-      case 'or':
-      case 'atleast':
-        m.children.forEach(visit);
-        return;
-      case 'not':
-      case 'author':
-        visit(m.child);
-        return;
-      default:
-        return;
-    }
-  };
-  for (const p of config.approvals) for (const f of FIELDS) visit(p[f]);
-  return names;
 }

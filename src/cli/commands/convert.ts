@@ -7,8 +7,7 @@ import { parseArgs, UsageError } from '../args.js';
 import { err, out } from '../io.js';
 import { readInput, InputError } from '../files.js';
 import { legacyOptionsFromEnv } from '../env.js';
-import { isPolicyError } from '../../policy/errors.js';
-import { lgtmToChecksOut } from '../../policy/config/index.js';
+import { isPolicyError, lgtmToChecksOut } from '../../policy/index.js';
 
 const usage = `Usage: checks-out convert [FILE]
 

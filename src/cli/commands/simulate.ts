@@ -12,9 +12,7 @@ import { brandingShortFromEnv } from '../env.js';
 import { parsePrSnapshotText, PrSnapshotError, type PrSnapshot } from '../pr-snapshot.js';
 import { checkRepository, type RepositoryCheck } from '../repository.js';
 import { repoFromOptions, repoOptionSpec, repoOptionUsage } from '../repo-option.js';
-import { evaluatePullRequest, type Decision } from '../../policy/approval/evaluate.js';
-import { renderExplanationText } from '../../policy/approval/render.js';
-import { truncateDescription } from '../../policy/approval/status.js';
+import { evaluatePullRequest, renderExplanationText, truncateDescription, type Decision } from '../../policy/index.js';
 
 const usage = `Usage: checks-out simulate --pr F [--config F] [--maintainers F] [--members F] [--now ISO] [--format text|json]
 

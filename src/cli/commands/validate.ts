@@ -10,7 +10,7 @@ import { InputError } from '../files.js';
 import { formatDiagnostic, sortDiagnostics, type Diagnostic } from '../diagnostics.js';
 import { checkRepository, type RepositoryCheck } from '../repository.js';
 import { repoFromOptions, repoOptionSpec, repoOptionUsage } from '../repo-option.js';
-import type { RepoContext } from '../../policy/maintainers/types.js';
+import type { RepoContext } from '../../policy/index.js';
 
 const usage = `Usage: checks-out validate [--config F] [--maintainers F] [--members F] [--format text|json] [--repo OWNER/NAME]
 
