@@ -6,7 +6,7 @@
 import type { FeedbackItem, Snapshot } from '../types.js';
 import type { Matcher } from './ast.js';
 import { capacity, isCandidate, leafCandidates, snapshotIndex, type Candidates, type SnapshotIndex } from './candidates.js';
-import { serializeMatcher } from './serialize.js';
+import { serializeNode } from './serialize.js';
 import {
   SYNTHETIC_AUTHOR_INDEX,
   type FeedbackOutcome,
@@ -20,6 +20,7 @@ import {
 export type MatcherAction = 'approval' | 'disapproval' | 'author-limit';
 
 export interface EvaluationInput {
+  /** Treated as immutable: group member sets are built once per Snapshot object and cached. */
   snapshot: Snapshot;
   /** PR author login, any case. */
   author: string;
@@ -46,7 +47,7 @@ const texts = new WeakMap<Matcher, string>();
 function textOf(m: Matcher): string {
   let t = texts.get(m);
   if (t === undefined) {
-    t = serializeMatcher(m);
+    t = serializeNode(m, textOf);
     texts.set(m, t);
   }
   return t;

@@ -14,6 +14,14 @@ function sortedMembers(members: readonly string[]): string[] {
 }
 
 export function serializeMatcher(m: Matcher): string {
+  return serializeNode(m, serializeMatcher);
+}
+
+/**
+ * One node's canonical text given a way to get its children's texts, so that callers needing the text of
+ * every node (the evaluation trace) can reuse the children's instead of re-serialising each subtree.
+ */
+export function serializeNode(m: Matcher, child: (m: Matcher) => string): string {
   switch (m.type) {
     case 'all':
     case 'universe':
@@ -30,18 +38,18 @@ export function serializeMatcher(m: Matcher): string {
     case 'issue-author':
       return m.type;
     case 'not':
-      return `not ${serializeMatcher(m.child)}`;
+      return `not ${child(m.child)}`;
     case 'and':
     case 'or': {
       const [left, right] = m.children;
-      const l = serializeMatcher(left);
+      const l = child(left);
       const wrapped = left.type === 'and' || left.type === 'or' || left.type === 'not' ? `(${l})` : l;
-      return `${wrapped} ${m.type} ${serializeMatcher(right)}`;
+      return `${wrapped} ${m.type} ${child(right)}`;
     }
     case 'atleast':
-      return `atleast(${m.count},${m.children.map(serializeMatcher).join(',')})`;
+      return `atleast(${m.count},${m.children.map(child).join(',')})`;
     case 'author':
-      return `author(${serializeMatcher(m.child)})`;
+      return `author(${child(m.child)})`;
   }
 }
 
