@@ -4,7 +4,8 @@
  * crashed there).
  */
 
-export interface DeploymentEntry {
+/** An entry of the deployment file (structurally the config's DeploymentTarget). */
+export interface DeploymentTarget {
   env?: string | null;
   tasks?: readonly string[] | null;
 }
@@ -18,13 +19,13 @@ export interface DeploymentRequest {
 
 /** Deployments to create for a merge into `baseBranch`; `[]` when the branch has no entry. */
 export function plannedDeployments(
-  deployments: ReadonlyMap<string, DeploymentEntry> | Readonly<Record<string, DeploymentEntry | undefined>>,
+  deployments: ReadonlyMap<string, DeploymentTarget> | Readonly<Record<string, DeploymentTarget | undefined>>,
   baseBranch: string,
 ): DeploymentRequest[] {
-  let entry: DeploymentEntry | undefined;
+  let entry: DeploymentTarget | undefined;
   if (deployments instanceof Map) entry = deployments.get(baseBranch);
   else if (Object.prototype.hasOwnProperty.call(deployments, baseBranch)) {
-    entry = (deployments as Record<string, DeploymentEntry | undefined>)[baseBranch];
+    entry = (deployments as Record<string, DeploymentTarget | undefined>)[baseBranch];
   }
   if (entry === undefined || entry === null) return [];
   const environment = entry.env ?? '';
