@@ -22,7 +22,8 @@ export class UsageError extends Error {
 }
 
 export function parseArgs(args: string[], spec: Record<string, OptionSpec>): ParsedArgs {
-  const options: ParsedArgs['options'] = {};
+  // No prototype: an option named `--__proto__` or `--constructor` is just unknown.
+  const options: ParsedArgs['options'] = Object.create(null);
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -36,7 +37,7 @@ export function parseArgs(args: string[], spec: Record<string, OptionSpec>): Par
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    const def = spec[name];
+    const def = Object.hasOwn(spec, name) ? spec[name] : undefined;
     if (!def) throw new UsageError(`unknown option --${name}`);
     let value: string | boolean;
     if (def.type === 'boolean') {
@@ -55,6 +56,8 @@ export function parseArgs(args: string[], spec: Record<string, OptionSpec>): Par
       list.push(String(value));
       options[name] = list;
     } else {
+      // Giving an option twice is almost always a mistake (which file did the user mean?).
+      if (Object.hasOwn(options, name)) throw new UsageError(`option --${name} given more than once`);
       options[name] = value;
     }
   }
