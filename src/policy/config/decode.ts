@@ -20,7 +20,7 @@ export interface FieldCtx {
   mark?: string;
 }
 
-const MAX_WARNINGS = 100;
+export const MAX_WARNINGS = 100;
 
 export type FieldHandler = (value: HNode, entry: HEntry) => void;
 

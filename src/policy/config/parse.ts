@@ -5,7 +5,7 @@
  */
 import { PolicyError, PolicyErrors } from '../errors.js';
 import { compileRegex } from '../regex.js';
-import { Decoder, type FieldCtx } from './decode.js';
+import { Decoder, MAX_WARNINGS, type FieldCtx } from './decode.js';
 import {
   defaultAudit, defaultComment, defaultCommit, defaultDeploy, defaultFeedback, defaultMaintainers, defaultMerge, defaultTag,
 } from './defaults.js';
@@ -115,5 +115,10 @@ export function parseConfig(text: string, options: ConfigOptions = {}): ParsedCo
 
   const errors = validateConfig(d, config, marks, rootPos, options.capabilities ?? ALL_CAPABILITIES);
   if (errors.length > 0) fail(errors);
-  return { config, warnings: [...d.warnings, ...lintPolicies(d, doc.root)] };
+  const warnings = [...d.warnings, ...lintPolicies(d, doc.root)];
+  if (warnings.length > MAX_WARNINGS + 1) {
+    warnings.length = MAX_WARNINGS;
+    warnings.push({ message: 'further warnings omitted', location: { file } });
+  }
+  return { config, warnings };
 }
