@@ -106,12 +106,23 @@ const wanted = new Set([...EXPLICIT, ...routeLiterals('src/local-github')].map((
   return `${method} ${norm(path)}`;
 }));
 
+/**
+ * Fastify wildcard routes (`/branches/*`) serve a multi-segment parameter, plus — for branches — the
+ * protection and required-status-checks resources the core implements.
+ */
+const wildcards = [...wanted].filter((w) => w.endsWith('*')).map((w) => w.slice(0, -1));
+function isWanted(method, path) {
+  const key = `${method} ${norm(path)}`;
+  if (wanted.has(key)) return true;
+  return wildcards.some((prefix) => key.startsWith(prefix) && /^\{\}(\/protection(\/required_status_checks(\/contexts)?)?)?$/.test(key.slice(prefix.length)));
+}
+
 const paths = {};
 const kept = [];
 for (const [path, item] of Object.entries(spec.paths)) {
   for (const [method, op] of Object.entries(item)) {
     if (!op || typeof op !== 'object' || !op.operationId) continue;
-    if (!wanted.has(`${method.toUpperCase()} ${norm(path)}`)) continue;
+    if (!isWanted(method.toUpperCase(), path)) continue;
     paths[path] ??= {};
     paths[path][method] = deref(spec, {
       operationId: op.operationId,
@@ -136,15 +147,23 @@ while (queue.length) {
   for (const m of more) if (!schemas[m]) queue.push(m);
 }
 
+// GitHub's own REST examples for the Checks API, reproduced field for field by the tests.
+const EXAMPLES = [
+  'check-run-example-of-in-progress-conclusion', 'check-run-example-of-completed-conclusion', 'check-run',
+  'check-annotation-items', 'check-suite', 'check-suite-preference', 'check-run-paginated', 'check-suite-paginated',
+];
+const examples = Object.fromEntries(EXAMPLES.filter((n) => spec.components.examples?.[n]).map((n) => [n, spec.components.examples[n]]));
+
 const subset = {
   openapi: spec.openapi,
   info: { title: 'GitHub REST API subset served by the local GitHub', version: spec.info.version, source: '@octokit/openapi generated/api.github.com.json' },
   paths,
-  components: { schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))) },
+  components: { schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))), examples },
 };
 patch(subset);
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, `${JSON.stringify(subset, null, 1)}\n`);
-const unmatched = [...wanted].filter((w) => !kept.some((k) => `${k.split(' ')[0]} ${norm(k.split(' ')[1])}` === w));
+const keptKeys = kept.map((k) => `${k.split(' ')[0]} ${norm(k.split(' ')[1])}`);
+const unmatched = [...wanted].filter((w) => !keptKeys.some((k) => k === w || (w.endsWith('*') && k.startsWith(w.slice(0, -1)))));
 console.log(`${kept.length} operations, ${Object.keys(schemas).length} schemas → ${OUT}`);
 if (unmatched.length) console.log(`not in GitHub's description (emulator-only or misspelt): ${unmatched.join(', ')}`);
