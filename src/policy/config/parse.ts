@@ -95,7 +95,7 @@ function fail(errors: PolicyError[]): never {
  * config and non-fatal warnings (unknown keys, ambiguous DSL expressions) with their positions.
  */
 export function parseConfig(text: string, options: ConfigOptions = {}): ParsedConfig {
-  const file = options.file ?? DEFAULT_CONFIG_FILE;
+  const file = options.file ?? (options.brandingName !== undefined ? `.${options.brandingName}` : DEFAULT_CONFIG_FILE);
   const doc = parseHjson(text, file);
   const d = new Decoder(file, doc.position);
   let config: Config;

@@ -177,8 +177,10 @@ export interface Capabilities {
 
 /** Environment-dependent defaults (§1), passed in because the engine never reads process.env. */
 export interface ConfigOptions {
-  /** File name used in error locations; default `.checks-out`. */
+  /** File name used in error locations; default `.` + `brandingName`. */
   file?: string;
+  /** `BRANDING_NAME`; default `checks-out` (so the file is `.checks-out`). */
+  brandingName?: string;
   /** `DEFAULT_PATTERN`; default the spec's `(?i)^I approve…`. */
   defaultPattern?: string;
   /** Capabilities of the enabling user; default all granted. */

@@ -219,6 +219,7 @@ test('capability errors come first, deduplicated, at the key that needs them', (
 test('errors name the file from the options', () => {
   assert.equal(failure('', { file: 'template.checks-out' }).location.file, 'template.checks-out');
   assert.equal(failure('a: [', { file: 'x' }).location.file, 'x');
+  assert.equal(failure('', { brandingName: 'acme' }).location.file, '.acme');
 });
 
 test('warnings: unknown keys (with a hint), repeated keys, ambiguous expressions', () => {
