@@ -60,6 +60,10 @@ export const prSnapshotSchema = z.strictObject({
   reviews: z.array(review).default([]),
   /** When the head commit was pushed: feedback before it does not count for `range: head`. */
   head_pushed_at: instant.optional(),
+  /** Push times of other commits by SHA (the cutoff commit may be an earlier one when UI merges are skipped). */
+  push_times: z.record(z.string(), instant).optional(),
+  /** SHAs committed to the base branch since the PR was opened: lets `ignoreuimerge` recognise UI merges. */
+  base_shas: z.array(z.string()).default([]),
   closing_issue_authors: z.array(z.string()).default([]),
   audit_ok: z.boolean().default(true),
 });
@@ -75,6 +79,8 @@ export interface PrSnapshot {
   /** Comments and reviews together, in file order (the engine orders them by time). */
   feedback: FeedbackItem[];
   headPushedAt?: number;
+  pushTimes: Map<string, number>;
+  baseShas: Set<string>;
   closingIssueAuthors: string[];
   auditOk: boolean;
 }
@@ -136,6 +142,9 @@ export function parsePrSnapshot(data: unknown): PrSnapshot {
     })),
     feedback,
     headPushedAt: ms(s.head_pushed_at),
+    // A Map built from the entries: a SHA key such as `__proto__` stays data.
+    pushTimes: new Map(Object.entries(s.push_times ?? {}).map(([sha, at]) => [sha, Date.parse(at)])),
+    baseShas: new Set(s.base_shas),
     closingIssueAuthors: s.closing_issue_authors,
     auditOk: s.audit_ok,
   };

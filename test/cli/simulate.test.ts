@@ -133,3 +133,28 @@ test('the shipped example runs', async () => {
   assert.equal(v.code, 0, v.stdout);
   assert.ok(JSON.parse(readFileSync(join(examples, 'pr.json'), 'utf8')).pull_request);
 });
+
+test('an "Update branch" merge does not move the cutoff when base_shas identify it', async () => {
+  const commits = [
+    { sha: 'c1', author: 'alice', committer: 'Alice', parents: ['b0'], committed_at: '2024-05-01T09:00:00Z' },
+    { sha: 'm1', author: 'alice', committer: 'GitHub', parents: ['c1', 'b1'], committed_at: '2024-05-01T12:00:00Z' },
+  ];
+  const snapshot = (extra: Record<string, unknown>) => pr({
+    commits,
+    comments: [{ author: 'bob', body: 'I approve', created_at: '2024-05-01T10:00:00Z' }],
+    reviews: [{ author: 'carol', state: 'APPROVED', submitted_at: '2024-05-01T10:30:00Z' }],
+    head_pushed_at: '2024-05-01T12:00:00Z',
+    ...extra,
+  });
+  const dir = repo({
+    '.checks-out': CONFIG,
+    MAINTAINERS,
+    'walk.json': snapshot({ base_shas: ['b1'], push_times: { c1: '2024-05-01T09:05:00Z' } }),
+    'nowalk.json': snapshot({}),
+  });
+  const walked = await runCli(['simulate', '--pr', 'walk.json'], { cwd: dir });
+  assert.equal(walked.code, 0, walked.stdout);
+  assert.match(walked.stdout, /skipped UI merges m1/);
+  const notWalked = await runCli(['simulate', '--pr', 'nowalk.json'], { cwd: dir });
+  assert.equal(notWalked.code, 1);
+});

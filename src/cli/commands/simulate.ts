@@ -126,6 +126,8 @@ export const command: CommandModule = {
       feedback: pr.feedback,
       commits: pr.commits,
       headPushedAt: pr.headPushedAt,
+      pushTimes: pr.pushTimes,
+      baseShas: pr.baseShas,
       closingIssueAuthors: pr.closingIssueAuthors,
       auditOk: pr.auditOk,
       brandingShort: brandingShortFromEnv(process.env),
