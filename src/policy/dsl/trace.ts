@@ -101,8 +101,14 @@ export type MatcherEvent =
   | { type: 'DisapprovalRemove'; login: string; index: number }
   | { type: 'ValidAuthor'; login: string };
 
-/** Pre-order walk over a trace, e.g. to collect every leaf. */
-export function* walkTrace(node: TraceNode): Generator<TraceNode> {
-  yield node;
-  for (const child of node.children) yield* walkTrace(child);
+/** Every node of a trace in pre-order (an array, not a generator: renderers call this on hot paths). */
+export function walkTrace(root: TraceNode): TraceNode[] {
+  const out: TraceNode[] = [];
+  const stack: TraceNode[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop() as TraceNode;
+    out.push(n);
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]);
+  }
+  return out;
 }
