@@ -5,7 +5,7 @@
  */
 import type { Config, TagConfig } from '../config/types.js';
 import { selectPolicy } from '../scope.js';
-import { compileTagTemplate } from '../tags/template.js';
+import { checkTagName, compileTagTemplate } from '../tags/template.js';
 import { approvalGroups, commitComment, lastVersionComment, mergeCommitMessage, nextVersion, type VersionChoice } from '../tags/version.js';
 import type { FeedbackItem, PullRequestInfo, Snapshot } from '../types.js';
 import { effectivePatterns } from './classify.js';
@@ -61,9 +61,13 @@ export function tagVersion(input: TagInput): TagResult {
     existingTags: input.existingTags,
     approvalVersions: groups.versions,
   });
-  const tagName = choice.version === null
-    ? null
-    : compileTagTemplate(tagConfig.template === '' ? '{{.Version}}' : tagConfig.template, tagConfig.docker).render(choice.version);
+  let tagName: string | null = null;
+  if (choice.version !== null) {
+    const template = tagConfig.template === '' ? '{{.Version}}' : tagConfig.template;
+    tagName = compileTagTemplate(template, tagConfig.docker).render(choice.version);
+    // Explicit versions come from comments: the real rendering must pass the same checks as the trial one.
+    checkTagName(tagName, template, tagConfig.docker);
+  }
   return {
     ...choice,
     tagConfig,
