@@ -106,7 +106,8 @@ export function evaluateMatcher(m: Matcher, input: EvaluationInput): EvaluationR
     author,
     issueAuthors,
     items,
-    logins: items.map((f) => f.author.toLowerCase()),
+    // A malformed item (no author) is nobody rather than a crash.
+    logins: items.map((f) => (typeof f.author === 'string' ? f.author.toLowerCase() : '')),
     synthetic: authorOnly,
     action: input.action,
     approval: new Classifier(items, input.isApproval),
@@ -240,7 +241,7 @@ function evaluateLeaf(m: Matcher, candidates: Candidates, required: number, self
     const index = ctx.synthetic ? SYNTHETIC_AUTHOR_INDEX : i;
     let outcome: FeedbackOutcome;
     if (!self && login === author) outcome = 'self-disallowed';
-    else if (!isCandidate(candidates, login)) outcome = 'not-candidate';
+    else if (login === '' || !isCandidate(candidates, login)) outcome = 'not-candidate';
     else if (action === 'approval') {
       if (!ctx.approval.test(i)) outcome = 'not-an-approval';
       else if (participants.has(login)) outcome = 'duplicate';

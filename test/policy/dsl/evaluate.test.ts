@@ -287,3 +287,12 @@ test('without classifiers nothing is an approval', () => {
   assert.equal(r.holds, false);
   assert.deepEqual(outcomes(r.trace), ['0:alice:not-an-approval']);
 });
+
+test('an item without an author string is nobody, not a crash', () => {
+  const bad = { type: 'comment', body: 'I approve' } as unknown as FeedbackItem;
+  const r = run('universe[count=2] or all', [bad, approve('alice')]);
+  assert.equal(r.holds, true);
+  assert.deepEqual(outcomes(r.trace.children[0]), ['0::not-candidate', '1:alice:counted']);
+  assert.equal(r.trace.children[0].holds, false);
+  assert.deepEqual(outcomes(r.trace.children[1]), ['0::not-candidate', '1:alice:counted']);
+});
