@@ -2,7 +2,8 @@
 export * from './types.js';
 export { parseConfig, defaultConfig } from './parse.js';
 export { renderConfig, renderPolicy, type JsonObject, type JsonValue } from './render.js';
-export { parseHjson, positionIndex, toPlain, type HNode, type HEntry, type HjsonDocument, type Pos } from './hjson-parse.js';
+export { parseHjson, toPlain, type HNode, type HEntry, type HjsonDocument } from './hjson-parse.js';
+export { positionIndex, type Pos } from './positions.js';
 export { ALL_CAPABILITIES } from './validate.js';
 export {
   defaultAudit, defaultComment, defaultCommit, defaultDeploy, defaultFeedback, defaultMaintainers, defaultMerge, defaultTag,
