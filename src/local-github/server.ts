@@ -23,6 +23,7 @@ import { registerCoreRoutes } from './routes/index.js';
 import { registerControl } from './control/index.js';
 import { registerWeb } from './web/index.js';
 import { wireCoreWebhooks } from './events/core-webhooks.js';
+import { Admin } from './admin.js';
 
 export interface LocalGitHubOptions {
   /** Time source (default: real time, adjustable through the control API). */
@@ -44,6 +45,8 @@ export interface LocalGitHub {
   webhooks: WebhookService;
   faults: Faults;
   rateLimiter: RateLimiter;
+  /** In-process fixture operations (users, orgs, repos, apps, pushes, PRs...). */
+  admin: Admin;
   /** Errors thrown by bus handlers (kept for tests and the control API). */
   busErrors: unknown[];
   /** Listens on loopback (port 0 = ephemeral) and returns where. */
@@ -146,7 +149,7 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
   }, { prefix: API_PREFIX });
 
   const lg: LocalGitHub = {
-    app, state, ctx, clock, urls, bus, webhooks, faults, rateLimiter, busErrors,
+    app, state, ctx, clock, urls, bus, webhooks, faults, rateLimiter, busErrors, admin: new Admin(ctx),
     async start(port = 0, host = '127.0.0.1') {
       await app.listen({ port, host });
       const addr = app.server.address();
@@ -176,12 +179,24 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
 
 function rewriteRepositoryId(state: State, url: string): string {
   const m = /^\/api\/v3\/repositories\/(\d{1,15})(\/[^?]*)?(\?.*)?$/.exec(url);
-  if (!m) return url;
-  const repo = state.repos.get(Number(m[1]));
-  if (!repo) return url;
-  const owner = state.accounts.get(repo.ownerId);
-  if (!owner) return url;
-  return `${API_PREFIX}/repos/${owner.login}/${repo.name}${m[2] ?? ''}${m[3] ?? ''}`;
+  if (m) {
+    const repo = state.repos.get(Number(m[1]));
+    const owner = repo ? state.accounts.get(repo.ownerId) : undefined;
+    return repo && owner ? `${API_PREFIX}/repos/${owner.login}/${repo.name}${m[2] ?? ''}${m[3] ?? ''}` : url;
+  }
+  // Team and account links GitHub writes with numeric ids.
+  const t = /^\/api\/v3\/organizations\/(\d{1,15})\/team\/(\d{1,15})(\/[^?]*)?(\?.*)?$/.exec(url);
+  if (t) {
+    const team = state.teams.get(Number(t[2]));
+    const org = state.accounts.get(Number(t[1]));
+    return team && org && team.orgId === org.id ? `${API_PREFIX}/orgs/${org.login}/teams/${team.slug}${t[3] ?? ''}${t[4] ?? ''}` : url;
+  }
+  const o = /^\/api\/v3\/(organizations|user)\/(\d{1,15})(\/[^?]*)?(\?.*)?$/.exec(url);
+  if (o) {
+    const acct = state.accounts.get(Number(o[2]));
+    return acct ? `${API_PREFIX}/${o[1] === 'user' ? 'users' : 'orgs'}/${acct.login}${o[3] ?? ''}${o[4] ?? ''}` : url;
+  }
+  return url;
 }
 
 /** Loads `./checks/index.ts` when the Checks module exists; any other import failure is a real error. */

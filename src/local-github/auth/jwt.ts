@@ -46,7 +46,7 @@ export function verifyAppJwt(token: string, publicKeyPem: string, nowMs: number)
   if (header.alg !== 'RS256') throw new GitHubError(401, 'A JSON web token could not be decoded');
   const verifier = createVerify('RSA-SHA256');
   verifier.update(`${parts[0]}.${parts[1]}`);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = verifier.verify(createPublicKey(publicKeyPem), Buffer.from(parts[2], 'base64url'));
   } catch {

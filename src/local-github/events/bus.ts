@@ -86,13 +86,16 @@ export type BusHandler<K extends keyof BusEvents> = (event: BusEvents[K]) => voi
 
 export class EventBus {
   private readonly handlers = new Map<keyof BusEvents, BusHandler<never>[]>();
+  private readonly late = new Map<keyof BusEvents, BusHandler<never>[]>();
 
   constructor(private readonly onError: (err: unknown) => void = () => {}) {}
 
-  on<K extends keyof BusEvents>(name: K, handler: BusHandler<K>): () => void {
-    const list = this.handlers.get(name) ?? [];
+  /** Subscribes; `late` handlers (the core's webhook senders) run after all normal ones. */
+  on<K extends keyof BusEvents>(name: K, handler: BusHandler<K>, opts: { late?: boolean } = {}): () => void {
+    const map = opts.late ? this.late : this.handlers;
+    const list = map.get(name) ?? [];
     list.push(handler as BusHandler<never>);
-    this.handlers.set(name, list);
+    map.set(name, list);
     return () => {
       const i = list.indexOf(handler as BusHandler<never>);
       if (i >= 0) list.splice(i, 1);
@@ -100,7 +103,7 @@ export class EventBus {
   }
 
   emit<K extends keyof BusEvents>(name: K, event: BusEvents[K]): void {
-    for (const h of [...(this.handlers.get(name) ?? [])]) {
+    for (const h of [...(this.handlers.get(name) ?? []), ...(this.late.get(name) ?? [])]) {
       try {
         (h as BusHandler<K>)(event);
       } catch (err) {

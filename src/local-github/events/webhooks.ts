@@ -143,7 +143,7 @@ export class WebhookService {
     const id = this.state.nextId('delivery');
     const started = this.state.now();
     const t0 = performance.now();
-    let status = 'OK';
+    let status: string;
     let statusCode = 0;
     let response: Delivery['response'] = null;
     try {

@@ -1,0 +1,102 @@
+/** Webhook payloads for the core events (push, pull_request, issue_comment, pull_request_review, status, ...). */
+import type { LocalGitHubContext } from '../context.js';
+import type { Account, GitCommit, Repo } from '../state/types.js';
+import type { IssueCommentEvent, PullRequestEvent, PushEvent, ReviewEvent, StatusEvent } from './bus.js';
+import { fullPull } from '../serialize/pulls.js';
+import { commentJson, reviewJson, statusJson } from '../serialize/feedback.js';
+import { commitJson } from '../serialize/git.js';
+import { diffTrees } from '../domain/diff.js';
+
+function orgOf(ctx: LocalGitHubContext, repo: Repo): Record<string, unknown> {
+  const owner = ctx.state.account(repo.ownerId);
+  return owner.type === 'Organization' ? { organization: ctx.serialize.org(owner) } : {};
+}
+
+export function base(ctx: LocalGitHubContext, repo: Repo, sender: Account): Record<string, unknown> {
+  return { repository: ctx.serialize.repo(repo), ...orgOf(ctx, repo), sender: ctx.serialize.user(sender) };
+}
+
+function pushCommit(ctx: LocalGitHubContext, repo: Repo, c: GitCommit): Record<string, unknown> {
+  const parentTree = c.parents[0] ? ctx.git.commit(c.parents[0])?.tree ?? null : null;
+  const files = diffTrees(ctx.git, parentTree, c.tree);
+  const who = (s: GitCommit['author']): Record<string, unknown> => ({ name: s.name, email: s.email, date: ctx.serialize.time(s.date), username: undefined });
+  return {
+    id: c.sha, tree_id: c.tree, distinct: true, message: c.message, timestamp: ctx.serialize.time(c.committer.date),
+    url: ctx.urls.web(`/${ctx.state.fullName(repo)}/commit/${c.sha}`), author: who(c.author), committer: who(c.committer),
+    added: files.filter((f) => f.status === 'added').map((f) => f.filename),
+    removed: files.filter((f) => f.status === 'removed').map((f) => f.filename),
+    modified: files.filter((f) => f.status === 'modified').map((f) => f.filename),
+  };
+}
+
+export function pushPayload(ctx: LocalGitHubContext, e: PushEvent): Record<string, unknown> {
+  const commits = e.commits.map((s) => ctx.git.commit(s)).filter((c): c is GitCommit => !!c).slice(-20).map((c) => pushCommit(ctx, e.repo, c));
+  const headSha = e.deleted ? null : ctx.git.peel(e.after);
+  const head = headSha ? ctx.git.commit(headSha) : undefined;
+  const repo = ctx.serialize.repo(e.repo);
+  // The push payload's repository carries epoch-second timestamps and `stargazers`/`master_branch`, as GitHub's does.
+  const pushRepo = { ...repo, created_at: Math.floor(e.repo.created_at / 1000), pushed_at: Math.floor((e.repo.pushed_at ?? e.repo.created_at) / 1000), stargazers: 0, master_branch: e.repo.default_branch };
+  return {
+    ref: e.ref, before: e.before, after: e.after, repository: pushRepo, ...orgOf(ctx, e.repo),
+    pusher: { name: e.pusher.login, email: e.pusher.email }, sender: ctx.serialize.user(e.pusher),
+    created: e.created, deleted: e.deleted, forced: e.forced, base_ref: null,
+    compare: ctx.urls.web(`/${ctx.state.fullName(e.repo)}/compare/${e.before.slice(0, 12)}...${e.after.slice(0, 12)}`),
+    commits, head_commit: head ? pushCommit(ctx, e.repo, head) : null,
+  };
+}
+
+export function pullRequestPayload(ctx: LocalGitHubContext, e: PullRequestEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = { action: e.action, number: e.pull.number, pull_request: fullPull(ctx, e.repo, e.pull), ...base(ctx, e.repo, e.sender) };
+  if (e.action === 'synchronize') { out.before = e.before; out.after = e.after; }
+  if (e.action === 'edited') out.changes = e.changes ?? {};
+  return out;
+}
+
+/** The PR seen as an issue, as `issue_comment` payloads carry it (with `pull_request`). */
+export function issueOfPull(ctx: LocalGitHubContext, repo: Repo, number: number): Record<string, unknown> {
+  const p = ctx.state.pull(repo.id, number);
+  if (!p) return { number };
+  const pr = fullPull(ctx, repo, p);
+  return {
+    url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/issues/${number}`), repository_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}`),
+    labels_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/issues/${number}/labels{/name}`), comments_url: pr.comments_url,
+    events_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/issues/${number}/events`), html_url: pr.html_url,
+    id: p.id, node_id: p.node_id, number, title: p.title, user: pr.user, labels: [], state: p.state, locked: p.locked, assignee: null,
+    assignees: [], milestone: null, comments: pr.comments, created_at: pr.created_at, updated_at: pr.updated_at, closed_at: pr.closed_at,
+    author_association: pr.author_association, active_lock_reason: null, body: p.body, reactions: emptyReactions(pr.url as string),
+    performed_via_github_app: null, state_reason: null, timeline_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/issues/${number}/timeline`),
+    pull_request: { url: pr.url, html_url: pr.html_url, diff_url: pr.diff_url, patch_url: pr.patch_url, merged_at: pr.merged_at },
+  };
+}
+
+function emptyReactions(url: string): Record<string, unknown> {
+  return { url: `${url}/reactions`, total_count: 0, '+1': 0, '-1': 0, laugh: 0, hooray: 0, confused: 0, heart: 0, rocket: 0, eyes: 0 };
+}
+
+export function issueCommentPayload(ctx: LocalGitHubContext, e: IssueCommentEvent): Record<string, unknown> {
+  const comment = commentJson(ctx, e.repo, e.comment);
+  const out: Record<string, unknown> = {
+    action: e.action, issue: issueOfPull(ctx, e.repo, e.comment.number),
+    comment: { ...comment, reactions: emptyReactions(comment.url as string) }, ...base(ctx, e.repo, e.sender),
+  };
+  if (e.action === 'edited') out.changes = e.changes ?? {};
+  return out;
+}
+
+export function reviewPayload(ctx: LocalGitHubContext, e: ReviewEvent): Record<string, unknown> {
+  const p = ctx.state.pull(e.repo.id, e.review.number)!;
+  return { action: e.action, review: reviewJson(ctx, e.repo, e.review, true), pull_request: fullPull(ctx, e.repo, p), ...base(ctx, e.repo, e.sender) };
+}
+
+export function statusPayload(ctx: LocalGitHubContext, e: StatusEvent): Record<string, unknown> {
+  const s = statusJson(ctx, e.repo, e.status);
+  const c = ctx.git.commit(e.status.sha)!;
+  const branches = [...e.repo.refs].filter(([ref, sha]) => ref.startsWith('refs/heads/') && sha === e.status.sha).map(([ref, sha]) => ({
+    name: ref.slice(11), commit: { sha, url: ctx.urls.api(`/repos/${ctx.state.fullName(e.repo)}/commits/${sha}`) }, protected: e.repo.protection.has(ref.slice(11)),
+  }));
+  return {
+    id: e.status.id, sha: e.status.sha, name: ctx.state.fullName(e.repo), target_url: s.target_url, avatar_url: s.avatar_url, context: s.context,
+    description: s.description, state: s.state, commit: commitJson(ctx, e.repo, c), branches, created_at: s.created_at, updated_at: s.updated_at,
+    ...base(ctx, e.repo, e.sender),
+  };
+}
