@@ -22,14 +22,11 @@ import type { UserRegex } from '../regex.js';
 export interface PolicyMarks {
   /** Start of the policy object. */
   pos: Pos;
-  /** Value node of `name`, when written. */
+  /** Position of the `name` value, when written. */
   namePos?: Pos;
-  /** Whether `match`, `merge`, `tag` were present in the file (before defaults). */
-  hasMerge: boolean;
-  hasTag: boolean;
 }
 
-/** A DSL expression with the string node it was read from (for error and lint positions). */
+/** A compiled DSL expression and its text. */
 interface MatchSource {
   matcher: Matcher;
   text: string;
@@ -119,7 +116,7 @@ export function decodePolicy(d: Decoder, node: HNode, index: number): { policy: 
     authormatchText: DEFAULT_AUTHORMATCH_TEXT,
     location: d.loc(node.pos),
   };
-  const marks: PolicyMarks = { pos: node.pos, hasMerge: false, hasTag: false };
+  const marks: PolicyMarks = { pos: node.pos };
   const written = new Map<ExpressionField, HNode & { kind: 'string' }>();
   const setMatch = (key: ExpressionField) => (v: HNode) => {
     const m = decodeMatch(d, v);
@@ -154,13 +151,11 @@ export function decodePolicy(d: Decoder, node: HNode, index: number): { policy: 
     merge: (v) => {
       if (v.kind === 'null') return void delete policy.merge;
       policy.merge = defaultMerge();
-      marks.hasMerge = true;
       decodeMerge(d, v, policy.merge, f('merge', 'model.MergeConfig'));
     },
     tag: (v) => {
       if (v.kind === 'null') return void delete policy.tag;
       policy.tag = defaultTag();
-      marks.hasTag = true;
       decodeTag(d, v, policy.tag, f('tag', 'model.TagConfig'));
     },
     feedback: (v) => {
