@@ -38,6 +38,8 @@ export interface IntakeOptions {
   /** Throws when the service is not healthy (e.g. database unreachable). */
   checkHealth?: () => Promise<void>;
   now?: () => number;
+  /** TLS (SERVER_CERT / SERVER_KEY). */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 const MAX_BODY = 25 * 1024 * 1024; // GitHub caps webhook payloads at 25 MB.
@@ -47,7 +49,7 @@ const EVENT_NAME = /^[a-z_]{1,64}$/;
 export type IntakeApp = Awaited<ReturnType<typeof buildIntakeApp>>;
 
 export async function buildIntakeApp(o: IntakeOptions) {
-  const app = Fastify({ loggerInstance: o.logger, bodyLimit: MAX_BODY, disableRequestLogging: false });
+  const app = Fastify({ loggerInstance: o.logger, bodyLimit: MAX_BODY, ...(o.https ? { https: o.https } : {}) });
   const now = o.now ?? Date.now;
 
   await app.register(async (hooks) => {

@@ -1,0 +1,94 @@
+/**
+ * THE SEAM for the evaluation pipeline. A worker calls the job handler with one claimed job: one PR (or
+ * one non-PR delivery) and every delivery coalesced into it, oldest first. For now it records what can be
+ * recorded without the engine (push times, installations) and logs each delivery; the pipeline replaces
+ * `evaluate` with: load the PR snapshot, decide, report (check run + status), log the decision.
+ * Throwing makes the queue retry the whole job (honouring a Retry-After carried by the error).
+ */
+import type { Logger } from 'pino';
+import { writeTransaction, type ServiceDb } from './db/connect.js';
+import type { ClaimedJob } from './queue/queue.js';
+import type { JobContext, JobHandler } from './queue/worker.js';
+import { recordPushTime } from './store/push-times.js';
+
+export interface ParsedDelivery {
+  id: string;
+  event: string;
+  action: string | null;
+  receivedAt: number;
+  payload: Record<string, unknown>;
+}
+
+export interface JobHandlerDeps {
+  sdb: ServiceDb;
+  /** Called once per job after the per-delivery bookkeeping; the pipeline plugs in here. */
+  evaluate?: (job: ClaimedJob, deliveries: ParsedDelivery[], ctx: JobContext) => Promise<void>;
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function parseDeliveries(job: ClaimedJob, logger: Logger): ParsedDelivery[] {
+  const out: ParsedDelivery[] = [];
+  for (const d of job.deliveries) {
+    let payload: Record<string, unknown> | undefined;
+    try {
+      payload = obj(JSON.parse(d.payload));
+    } catch {
+      payload = undefined;
+    }
+    // Intake only stores JSON objects, so this is a corrupted row: skip it rather than retry forever.
+    if (!payload) logger.error({ delivery: d.id }, 'stored delivery is not a JSON object; skipped');
+    else out.push({ id: d.id, event: d.event, action: d.action, receivedAt: d.receivedAt, payload });
+  }
+  return out;
+}
+
+/** Bookkeeping that does not need GitHub: push times of head SHAs and the app's installations. */
+export async function recordDelivery(sdb: ServiceDb, d: ParsedDelivery): Promise<void> {
+  const repo = str(obj(d.payload.repository)?.full_name);
+  if (d.event === 'push' && repo) {
+    const after = str(d.payload.after);
+    const ref = str(d.payload.ref);
+    if (after && ref?.startsWith('refs/heads/') && d.payload.deleted !== true) await recordPushTime(sdb, repo, after, d.receivedAt, 'push');
+  } else if (d.event === 'pull_request' && repo && ['opened', 'reopened', 'synchronize'].includes(d.action ?? '')) {
+    const sha = str(obj(obj(d.payload.pull_request)?.head)?.sha);
+    if (sha) await recordPushTime(sdb, repo, sha, d.receivedAt, `pull_request.${d.action}`);
+  } else if (d.event === 'installation') {
+    const inst = obj(d.payload.installation);
+    const id = inst?.id;
+    const account = obj(inst?.account);
+    if (typeof id === 'number' && Number.isSafeInteger(id) && account) {
+      const login = str(account.login) ?? '';
+      const type = str(account.type) ?? '';
+      if (d.action === 'deleted') {
+        await writeTransaction(sdb, (trx) => trx.deleteFrom('installations').where('installation_id', '=', id).execute());
+      } else {
+        const suspended = d.action === 'suspend' ? 1 : 0;
+        await writeTransaction(sdb, (trx) =>
+          trx
+            .insertInto('installations')
+            .values({ installation_id: id, account_login: login, account_type: type, suspended, updated_at: d.receivedAt })
+            .onConflict((oc) => oc.column('installation_id').doUpdateSet({ account_login: login, account_type: type, suspended, updated_at: d.receivedAt }))
+            .execute(),
+        );
+      }
+    }
+  }
+}
+
+export function createJobHandler(deps: JobHandlerDeps): JobHandler {
+  return async (job, ctx) => {
+    const deliveries = parseDeliveries(job, ctx.logger);
+    for (const d of deliveries) {
+      await recordDelivery(deps.sdb, d);
+      ctx.logger.info({ delivery: d.id, event: d.event, action: d.action ?? undefined }, 'delivery processed');
+    }
+    if (deps.evaluate && deliveries.length > 0) await deps.evaluate(job, deliveries, ctx);
+  };
+}

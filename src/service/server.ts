@@ -1,0 +1,138 @@
+/**
+ * Wires the service together: database (migrated), queue, workers, intake HTTP server. `startService`
+ * returns once it is listening; `stop()` closes intake first (no new work), then lets running jobs finish.
+ */
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { sql } from 'kysely';
+import type { ServiceConfig } from './config/types.js';
+import { openDatabase, type ServiceDb } from './db/connect.js';
+import { migrateToLatest } from './db/migrations.js';
+import { createJobHandler } from './handle-job.js';
+import { buildIntakeApp, type IntakeApp } from './intake/app.js';
+import type { PayloadSubject } from './intake/pr-key.js';
+import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
+import { JobQueue } from './queue/queue.js';
+import { Worker, type JobHandler } from './queue/worker.js';
+import { createSecretBox, generateSecretKey, type SecretBox } from './secrets.js';
+import { AccountStore } from './store/accounts.js';
+
+export interface ServiceDeps {
+  sdb: ServiceDb;
+  queue: JobQueue;
+  metrics: ServiceMetrics;
+  box: SecretBox;
+  accounts: AccountStore;
+  logger: Logger;
+  config: ServiceConfig;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  /** Builds the job handler once the database is ready; default: `createJobHandler` (record + log). */
+  makeHandler?: (deps: ServiceDeps) => JobHandler;
+  /** Overrides how deliveries are authenticated (default: by GitHub mode, see `webhookSecretsFor`). */
+  webhookSecrets?: (subject: PayloadSubject) => Promise<string[]>;
+  /** Do not start workers (intake only), e.g. to run workers in other processes. */
+  noWorkers?: boolean;
+}
+
+export interface RunningService extends ServiceDeps {
+  app: IntakeApp;
+  worker: Worker | undefined;
+  /** e.g. http://127.0.0.1:8000 */
+  url: string;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The secret key from the config, else (SQLite only) a key file kept beside the database. */
+export function resolveSecretKey(config: ServiceConfig, logger: Logger): Buffer {
+  if (config.secretKey) return config.secretKey;
+  const dbFile = config.db.source === ':memory:' ? join(process.cwd(), 'x') : resolve(config.db.source);
+  const keyFile = join(dirname(dbFile), 'checks-out.key');
+  if (existsSync(keyFile)) {
+    const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'hex');
+    if (key.length !== 32) throw new Error(`${keyFile} does not hold a 32-byte hex key`);
+    return key;
+  }
+  const key = generateSecretKey();
+  writeFileSync(keyFile, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(keyFile, 0o600);
+  logger.warn({ keyFile }, 'CHECKS_OUT_SECRET_KEY not set: generated a key file for secrets at rest; keep it with the database');
+  return key;
+}
+
+/** App mode: the app's secret. Token mode: the repository's, then the organisation's hook secret. */
+export function webhookSecretsFor(config: ServiceConfig, accounts: AccountStore): (s: PayloadSubject) => Promise<string[]> {
+  if (config.github.mode === 'app' && config.github.app) {
+    const secret = config.github.app.webhookSecret;
+    return async () => [secret];
+  }
+  if (config.github.mode === 'token') return (s) => accounts.hookSecretsFor(s.repo, s.owner);
+  return async () => [];
+}
+
+export async function startService(config: ServiceConfig, options: StartOptions): Promise<RunningService> {
+  const { logger } = options;
+  const sdb = openDatabase(config.db.driver, config.db.source);
+  try {
+    await migrateToLatest(sdb);
+    const box = createSecretBox(resolveSecretKey(config, logger));
+    const metrics = createServiceMetrics();
+    const queue = new JobQueue(sdb, { leaseMs: config.queue.leaseMs, maxAttempts: config.queue.maxAttempts });
+    const accounts = new AccountStore(sdb, box);
+    const deps: ServiceDeps = { sdb, queue, metrics, box, accounts, logger, config };
+    const handler = options.makeHandler?.(deps) ?? createJobHandler({ sdb });
+    const worker = options.noWorkers
+      ? undefined
+      : new Worker({
+          queue,
+          handler,
+          logger: logger.child({ component: 'worker' }),
+          id: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+          concurrency: config.queue.workers,
+          leaseMs: config.queue.leaseMs,
+          metrics,
+        });
+    const https = config.server.tls
+      ? { cert: readFileSync(config.server.tls.certFile), key: readFileSync(config.server.tls.keyFile) }
+      : undefined;
+    const app = await buildIntakeApp({
+      queue,
+      logger,
+      metrics,
+      https,
+      webhookSecrets: options.webhookSecrets ?? webhookSecretsFor(config, accounts),
+      onQueued: () => worker?.wake(),
+      checkHealth: async () => {
+        await sql`select 1`.execute(sdb.db);
+      },
+    });
+    await app.listen({ host: config.server.host ?? '::', port: config.server.port });
+    worker?.start();
+    const addr = app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
+    const host = config.server.host && config.server.host !== '::' && config.server.host !== '0.0.0.0' ? config.server.host : '127.0.0.1';
+    const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    let stopped = false;
+    return {
+      ...deps,
+      app,
+      worker,
+      url,
+      async stop(graceMs = 10_000) {
+        if (stopped) return;
+        stopped = true;
+        await app.close();
+        await worker?.stop(graceMs);
+        await sdb.close();
+      },
+    };
+  } catch (err) {
+    await sdb.close().catch(() => {});
+    throw err;
+  }
+}
