@@ -29,6 +29,8 @@ const PG_URL = process.env.TEST_PG_URL;
 let warned = false;
 
 export function testDatabases(): TestDatabaseKind[] {
+  // CI must exercise PostgreSQL: .ci/run starts it, so a missing URL there is a broken setup, not a skip.
+  if (!PG_URL && process.env.CI === 'true') throw new Error('TEST_PG_URL must be set in CI (see scripts/ci-postgres.sh)');
   if (!PG_URL && !warned) {
     warned = true;
     console.log('# TEST_PG_URL is not set: PostgreSQL variants are SKIPPED (run scripts/ci-postgres.sh to enable them)');
