@@ -65,7 +65,8 @@ export function decidePolicy(input: PolicyDecisionInput): PolicyDecision {
   const { antititle } = effectivePatterns(input.config, policy);
   const classifier = input.classifier ?? classifierFor(input.config, policy);
   const explain = input.explain ?? true;
-  const common = { snapshot, author: input.author, closingIssueAuthors: input.closingIssueAuthors, explain };
+  const author = input.author;
+  const closingIssueAuthors = input.closingIssueAuthors;
 
   const title: TitleCheck = { antititle: antititle?.source, blocked: antititle !== undefined && cachedTest(antititle, input.title) };
   const decision: PolicyDecision = {
@@ -84,7 +85,7 @@ export function decidePolicy(input: PolicyDecisionInput): PolicyDecision {
   }
   decision.validTitle = true;
 
-  const authorEval = evaluateMatcher(policy.authormatch, { ...common, action: 'author-limit' });
+  const authorEval = evaluateMatcher(policy.authormatch, { snapshot, author, closingIssueAuthors, explain, action: 'author-limit' });
   decision.authorEval = authorEval;
   if (!authorEval.holds) {
     decision.blockedBy = 'author';
@@ -93,7 +94,10 @@ export function decidePolicy(input: PolicyDecisionInput): PolicyDecision {
   decision.validAuthor = true;
 
   const antimatchEval = evaluateMatcher(policy.antimatch, {
-    ...common,
+    snapshot,
+    author,
+    closingIssueAuthors,
+    explain,
     action: 'disapproval',
     feedback: input.disapproval,
     isApproval: classifier.isApproval,
@@ -108,7 +112,10 @@ export function decidePolicy(input: PolicyDecisionInput): PolicyDecision {
   }
 
   const matchEval = evaluateMatcher(policy.match, {
-    ...common,
+    snapshot,
+    author,
+    closingIssueAuthors,
+    explain,
     action: 'approval',
     feedback: input.approval,
     isApproval: classifier.isApproval,

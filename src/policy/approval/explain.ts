@@ -90,13 +90,20 @@ export function missingApprovals(trace: TraceNode | undefined): Missing[] {
   return out;
 }
 
-/** What the leaves of one trace did with list item `index`. */
-function outcomesFor(trace: TraceNode | undefined, index: number): { leaf: TraceNode; outcome: FeedbackOutcome }[] {
-  if (trace === undefined || index < 0) return [];
-  const out: { leaf: TraceNode; outcome: FeedbackOutcome }[] = [];
+type Outcomes = { leaf: TraceNode; outcome: FeedbackOutcome }[];
+
+/** What the leaves of one trace did with each list item, by item index (one walk per trace). */
+function outcomesByIndex(trace: TraceNode | undefined): Map<number, Outcomes> {
+  const out = new Map<number, Outcomes>();
+  if (trace === undefined) return out;
   for (const n of walkTrace(trace)) {
     if (n.leaf === undefined) continue;
-    for (const t of n.leaf.items) if (t.index === index) out.push({ leaf: n, outcome: t.outcome });
+    for (const t of n.leaf.items) {
+      if (t.index < 0) continue;
+      let list = out.get(t.index);
+      if (list === undefined) out.set(t.index, (list = []));
+      list.push({ leaf: n, outcome: t.outcome });
+    }
   }
   return out;
 }
@@ -110,7 +117,7 @@ const EXCLUSION_TEXT: Record<ExclusionReason, string> = {
   'not-in-list': 'not part of the feedback list evaluated',
 };
 
-function whyNot(outcomes: { leaf: TraceNode; outcome: FeedbackOutcome }[], login: string): string {
+function whyNot(outcomes: Outcomes, login: string): string {
   const parts: string[] = [];
   for (const { leaf, outcome } of outcomes) {
     const where = `\`${leaf.text}\``;
@@ -138,14 +145,16 @@ export function explainFeedback(input: ExplainItemsInput): FeedbackExplanation[]
   const disapprovalIndex = new Map<FeedbackItem, number>();
   input.disapproval.forEach((f, i) => disapprovalIndex.set(f, i));
   const { decision } = input;
+  const byApproval = outcomesByIndex(decision.matchEval?.trace);
+  const byDisapproval = outcomesByIndex(decision.antimatchEval?.trace);
   return input.records.map((r) => {
     const item = r.item;
     const login = item.author.toLowerCase();
     const a = input.classifier.isApproval(item);
     const d = input.classifier.isDisapproval(item);
     const kind: ItemKind = a && d ? 'both' : a ? 'approval' : d ? 'disapproval' : 'neither';
-    const matchOutcomes = outcomesFor(decision.matchEval?.trace, approvalIndex.get(item) ?? -1);
-    const antiOutcomes = outcomesFor(decision.antimatchEval?.trace, disapprovalIndex.get(item) ?? -1);
+    const matchOutcomes = byApproval.get(approvalIndex.get(item) ?? -1) ?? [];
+    const antiOutcomes = byDisapproval.get(disapprovalIndex.get(item) ?? -1) ?? [];
     const approved = matchOutcomes.some((o) => o.outcome === 'counted');
     const disapproved = antiOutcomes.some((o) => o.outcome === 'counted');
     const e: FeedbackExplanation = { item, login, kind, approved, disapproved, summary: '' };
@@ -160,8 +169,8 @@ export function explainFeedback(input: ExplainItemsInput): FeedbackExplanation[]
 
 function summarize(
   e: FeedbackExplanation,
-  matchOutcomes: { leaf: TraceNode; outcome: FeedbackOutcome }[],
-  antiOutcomes: { leaf: TraceNode; outcome: FeedbackOutcome }[],
+  matchOutcomes: Outcomes,
+  antiOutcomes: Outcomes,
   decision: PolicyDecision,
   cutoff: Cutoff | undefined,
 ): string {
