@@ -219,8 +219,9 @@ function minNeeded(kids: TraceNode[]): number | null {
   return values.length === 0 ? null : Math.min(...values);
 }
 
-/** The cheapest `missing` failing choices. */
+/** The cheapest `missing` failing choices; an atleast without choices can never hold. */
 function atleastNeeded(missing: number, kids: TraceNode[]): number | null {
+  if (kids.length === 0) return null;
   const costs = kids
     .filter((k) => !k.holds && k.needed !== null)
     .map((k) => k.needed as number)

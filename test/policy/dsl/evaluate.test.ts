@@ -169,6 +169,7 @@ test('atleast counts true choices; no choices is false', () => {
   assert.equal(miss.holds, false);
   assert.equal(miss.trace.needed, 4, 'the two cheapest failing choices need 2 each');
   assert.equal(run('atleast(1)', []).holds, false);
+  assert.equal(run('atleast(1)', []).trace.needed, null);
   assert.equal(run('atleast(0)', []).holds, false);
   assert.equal(run('atleast(0, false)', []).holds, true);
 });
