@@ -78,7 +78,7 @@ export class ChecksService {
 
   /** Recomputes a suite from its latest runs and fires `check_suite.completed` on the way to completed. */
   private rollup(suite: CheckSuiteRecord, senderId: number | null): void {
-    const next = rollupSuite(this.store.latestRunsOfSuite(suite.id), this.options.conclusionPriority);
+    const next = rollupSuite(this.store.latestRunsUnordered(suite.id), this.options.conclusionPriority);
     const becameCompleted = next.status === 'completed' && suite.status !== 'completed';
     if (next.status === suite.status && next.conclusion === suite.conclusion) return;
     suite.status = next.status;

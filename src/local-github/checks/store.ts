@@ -104,6 +104,14 @@ export class ChecksStore {
     return out.sort((a, b) => b.id - a.id);
   }
 
+  /** The newest run of each name in the suite, in no particular order (no array, no sort: the rollup path). */
+  *latestRunsUnordered(suiteId: number): Generator<CheckRunRecord> {
+    for (const ids of this.runsBySuite.get(suiteId)?.values() ?? []) {
+      const run = this.runs.get(ids[ids.length - 1]);
+      if (run) yield run;
+    }
+  }
+
   /** The newest run of each name in the suite, newest first. */
   latestRunsOfSuite(suiteId: number): CheckRunRecord[] {
     const out: CheckRunRecord[] = [];
