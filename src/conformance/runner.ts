@@ -42,6 +42,12 @@ export interface RunOptions {
   loadAdapter?: (kind: string) => Promise<AdapterLoad>;
   /** Only vectors of these kinds are run (our `--kind` extension); others are left out of the summary. */
   kinds?: readonly string[];
+  /** First index to run; earlier vectors are left out (used to resume after a vector timed out). */
+  from?: number;
+  /** Called just before vector `index` runs. */
+  onStart?(index: number): void;
+  /** Called with each result as soon as it is known. */
+  onResult?(result: VectorResult): void;
 }
 
 /** The file cannot be read or is not a vector file (exit status 2, README §5.3). */
@@ -87,24 +93,51 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** How a vector is named in reports: its kind (as text) and source (`""` when absent). */
+export function identify(vector: unknown): { kind: string; source: string } {
+  const rawKind = isPlainObject(vector) ? vector.kind : undefined;
+  const kind = typeof rawKind === 'string' ? rawKind : rawKind === undefined ? '(no kind)' : show(rawKind);
+  const source = isPlainObject(vector) && typeof vector.source === 'string' ? vector.source : '';
+  return { kind, source };
+}
+
+/** Totals and per-kind counts of results given in file order. */
+export function summarize(results: readonly VectorResult[]): RunSummary {
+  const summary: RunSummary = { total: 0, passed: 0, failed: 0, skipped: 0, byKind: new Map(), results: [...results] };
+  for (const r of results) {
+    const counts = summary.byKind.get(r.kind) ?? { passed: 0, failed: 0, skipped: 0 };
+    summary.byKind.set(r.kind, counts);
+    counts[r.outcome]++;
+    summary[r.outcome]++;
+    summary.total++;
+  }
+  return summary;
+}
+
+/** A result for vector `index` (reason made one line). */
+export function vectorResult(index: number, vector: unknown, outcome: Outcome, reason?: string): VectorResult {
+  const result: VectorResult = { index, ...identify(vector), outcome };
+  if (reason !== undefined) result.reason = oneLine(reason);
+  return result;
+}
+
 export async function runVectors(file: VectorFile, options: RunOptions = {}): Promise<RunSummary> {
   const load = options.loadAdapter ?? loadRegisteredAdapter;
   const filter = options.kinds && options.kinds.length > 0 ? new Set(options.kinds) : undefined;
   const adapters = new Map<string, Promise<AdapterLoad>>();
-  const summary: RunSummary = { total: 0, passed: 0, failed: 0, skipped: 0, byKind: new Map(), results: [] };
+  const results: VectorResult[] = [];
 
-  for (let index = 0; index < file.vectors.length; index++) {
+  for (let index = options.from ?? 0; index < file.vectors.length; index++) {
     const vector = file.vectors[index];
-    const rawKind = isPlainObject(vector) ? vector.kind : undefined;
-    const kind = typeof rawKind === 'string' ? rawKind : rawKind === undefined ? '(no kind)' : show(rawKind);
+    const { kind } = identify(vector);
     if (filter && !filter.has(kind)) continue;
-    const source = isPlainObject(vector) && typeof vector.source === 'string' ? vector.source : '';
+    options.onStart?.(index);
 
     let verdict: { outcome: Outcome; reason?: string };
     if (!isPlainObject(vector)) {
       verdict = { outcome: 'failed', reason: 'malformed vector: not a JSON object' };
-    } else if (typeof rawKind !== 'string' || !isKnownKind(rawKind)) {
-      verdict = { outcome: 'skipped', reason: `unknown kind ${show(rawKind)}` };
+    } else if (typeof vector.kind !== 'string' || !isKnownKind(vector.kind)) {
+      verdict = { outcome: 'skipped', reason: `unknown kind ${show(vector.kind)}` };
     } else {
       let pending = adapters.get(kind);
       if (!pending) {
@@ -118,17 +151,11 @@ export async function runVectors(file: VectorFile, options: RunOptions = {}): Pr
         verdict = { outcome: 'failed', reason: `could not be compared: ${describeCrash(err)}` };
       }
     }
-
-    const counts = summary.byKind.get(kind) ?? { passed: 0, failed: 0, skipped: 0 };
-    summary.byKind.set(kind, counts);
-    counts[verdict.outcome]++;
-    summary[verdict.outcome]++;
-    summary.total++;
-    const result: VectorResult = { index, kind, source, outcome: verdict.outcome };
-    if (verdict.reason !== undefined) result.reason = oneLine(verdict.reason);
-    summary.results.push(result);
+    const result = vectorResult(index, vector, verdict.outcome, verdict.reason);
+    results.push(result);
+    options.onResult?.(result);
   }
-  return summary;
+  return summarize(results);
 }
 
 /** Error fields compared only when the vector names them (README §4.17: absent = no validation step). */

@@ -31,6 +31,7 @@ test('usage errors: exit 2', async () => {
   assert.equal((await runCli(['conformance'])).code, 2);
   assert.equal((await runCli(['conformance', 'a', 'b'])).code, 2);
   assert.equal((await runCli(['conformance', '--bogus', 'a'])).code, 2);
+  assert.equal((await runCli(['conformance', 'a', '--timeout', '-1'])).code, 2);
 });
 
 test('a file with only unknown kinds is run: skips reported, exit 1', async () => {
@@ -54,4 +55,12 @@ test('--kind with no matching vector is a usage problem: exit 2', async () => {
   const r = await runCli(['conformance', path, '--kind', 'glob']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /no vector of kind glob/);
+});
+
+test('--timeout 0 runs in-process with the same report', async () => {
+  const path = file('same.json', { vectors: [{ kind: 'future-kind', source: 'x.go', expect: { a: 1 } }] });
+  const isolated = await runCli(['conformance', path]);
+  const inProcess = await runCli(['conformance', path, '--timeout', '0']);
+  assert.equal(inProcess.stdout, isolated.stdout);
+  assert.equal(inProcess.code, 1);
 });
