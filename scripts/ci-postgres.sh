@@ -22,8 +22,10 @@ find_bin() {
 if ! find_bin initdb >/dev/null; then
   log "initdb not found: installing postgresql with apt-get"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update >&2
-  apt-get install -y --no-install-recommends postgresql >&2
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo -E"; fi
+  $SUDO apt-get update >&2
+  $SUDO apt-get install -y --no-install-recommends postgresql >&2
 fi
 INITDB="$(find_bin initdb)"
 PG_CTL="$(find_bin pg_ctl)"
