@@ -1,0 +1,143 @@
+/**
+ * The queue's job handler: deliveries → push times recorded → the PRs they concern → for each PR, load,
+ * evaluate, report (check run + commit status), and log the decision. One job holds the lease of one PR
+ * key (or one delivery), so two workers never evaluate the same PR at once; coalesced deliveries lead to
+ * one evaluation of the PR's latest state.
+ */
+import type { Logger } from 'pino';
+import type { ServiceDb } from '../db/connect.js';
+import type { ClaimedJob } from '../queue/queue.js';
+import type { JobContext, JobHandler } from '../queue/worker.js';
+import { recordDecision } from '../store/decisions.js';
+import { pushTime, recordPushTime } from '../store/push-times.js';
+import { buildReport } from './check-output.js';
+import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
+import type { PrGitHub, RepoRef } from './github-port.js';
+import type { PolicyEnv } from './load-policy.js';
+import type { MembershipCache } from './membership-cache.js';
+import { publishReport, startCheckRun } from './publish.js';
+import { jobTargets } from './targets.js';
+
+export interface RepoAccess {
+  /**
+   * How to reach GitHub for a repository: the port and the identity that `repo-self` means on user
+   * repositories. Undefined when checks-out is not installed / enabled there (the delivery is dropped).
+   */
+  forRepo(repo: string, installationId: number | undefined): Promise<{ gh: PrGitHub; enablingUser: string } | undefined>;
+}
+
+export interface PipelineOptions {
+  sdb: ServiceDb;
+  access: RepoAccess;
+  membership: MembershipCache;
+  env: PolicyEnv;
+  brandingShort: string;
+  statusContext: string;
+  checkRunName: string;
+  /** Base URL of this service; check runs link to `<publicUrl>/pr/<owner>/<repo>/<n>`. */
+  publicUrl: string;
+  logger: Logger;
+  now?: () => number;
+  /** Called after each evaluation (metrics). */
+  onEvaluated?: (info: { repo: string; pr: number; ms: number; outcome: PrOutcome['kind'] }) => void;
+}
+
+/** Thrown when a job's lease was lost mid-way: its results must not be posted. */
+export class LeaseLost extends Error {
+  constructor() {
+    super('lease lost; a newer evaluation owns this pull request');
+    this.name = 'LeaseLost';
+  }
+}
+
+function splitRepo(repo: string): RepoRef {
+  const [owner, name] = repo.split('/');
+  return { owner, repo: name };
+}
+
+export function createPipelineHandler(o: PipelineOptions): JobHandler {
+  const now = o.now ?? Date.now;
+  const targetOptions = { brandingShort: o.brandingShort, statusContext: o.statusContext, checkRunName: o.checkRunName };
+
+  return async (job: ClaimedJob, ctx: JobContext): Promise<void> => {
+    const t = jobTargets(job.deliveries, targetOptions);
+    const log = ctx.logger.child({ job: job.key, deliveries: job.deliveries.map((d) => d.id) });
+    for (const i of t.ignored) log.debug({ delivery: i.id, why: i.why }, 'delivery needs no evaluation');
+    for (const p of t.pushes) await recordPushTime(o.sdb, p.repo, p.sha, p.at, p.source);
+
+    const repos = new Set([...t.prs.keys(), ...t.shas.map((s) => s.repo)]);
+    for (const repo of repos) {
+      const access = await o.access.forRepo(repo, t.installations.get(repo));
+      if (access === undefined) {
+        log.info({ repo }, 'checks-out is not enabled for this repository; delivery dropped');
+        continue;
+      }
+      const ref = splitRepo(repo);
+      const numbers = new Set(t.prs.get(repo) ?? []);
+      for (const s of t.shas.filter((x) => x.repo === repo)) {
+        for (const n of await access.gh.pullsForCommit(ref, s.sha)) numbers.add(n);
+      }
+      for (const n of [...numbers].sort((a, b) => a - b)) {
+        await evaluateAndReport(o, access, ref, n, job, ctx, log.child({ repo, pr: n }), now);
+      }
+    }
+  };
+}
+
+async function evaluateAndReport(
+  o: PipelineOptions,
+  access: { gh: PrGitHub; enablingUser: string },
+  ref: RepoRef,
+  number: number,
+  job: ClaimedJob,
+  ctx: JobContext,
+  log: Logger,
+  now: () => number,
+): Promise<void> {
+  const started = now();
+  const { gh } = access;
+  const slug = `${ref.owner}/${ref.repo}`;
+  const pull = await gh.pull(ref, number);
+  if (pull.state !== 'open') {
+    log.debug('pull request is closed; nothing to report');
+    return;
+  }
+  const assertCurrent = () => {
+    if (ctx.signal.aborted) throw new LeaseLost();
+  };
+  const publish = {
+    checkRunName: o.checkRunName,
+    statusContext: o.statusContext,
+    detailsUrl: `${o.publicUrl.replace(/\/+$/, '')}/pr/${ref.owner}/${ref.repo}/${number}`,
+    now,
+    assertCurrent,
+  };
+  const runId = await startCheckRun(gh, ref, pull.headSha, publish);
+  const repo = await gh.repo(ref);
+  const outcome = await evaluatePr(gh, ref, repo, pull, {
+    env: o.env,
+    membership: o.membership,
+    enablingUser: access.enablingUser,
+    brandingShort: o.brandingShort,
+    pushTimes: { pushedAt: async (r, sha) => (await pushTime(o.sdb, r, sha))?.pushedAt },
+  });
+  const report = buildReport(outcome);
+  await publishReport(gh, ref, pull.headSha, report, runId, publish);
+  const d = outcome.kind === 'decision' ? outcome.decision : undefined;
+  await recordDecision(o.sdb, {
+    repo: slug,
+    prNumber: number,
+    headSha: pull.headSha,
+    policy: d ? (d.policy.name !== '' ? d.policy.name : `#${d.policy.position}`) : null,
+    approvers: d?.approvers ?? [],
+    disapprovers: d?.disapprovers ?? [],
+    configHash: outcome.configHash,
+    state: report.status.state,
+    description: report.status.description,
+    decidedAt: now(),
+    deliveries: job.deliveries.map((x) => x.id),
+  });
+  const ms = now() - started;
+  o.onEvaluated?.({ repo: slug, pr: number, ms, outcome: outcome.kind });
+  log.info({ head: pull.headSha, state: report.status.state, conclusion: report.check.conclusion, ms }, report.status.description);
+}

@@ -1,0 +1,132 @@
+/**
+ * Loads a repository's policy the way checks-out does (spec §2.1, §4.1): `.checks-out` (else a legacy
+ * `.lgtm`, else the organisation's `checks-out-configuration` template) and the MAINTAINERS file from the
+ * default branch, expands MAINTAINERS through cached GitHub look-ups, and validates every expression
+ * against the result. Every problem comes back located (file, line, column) for check-run annotations.
+ */
+import { createHash } from 'node:crypto';
+import { parseConfig, parseLegacyConfig, type Config, type LegacyOptions } from '../../policy/config/index.js';
+import { PolicyError, PolicyErrors, isPolicyError } from '../../policy/errors.js';
+import {
+  buildSnapshot,
+  parseMaintainers,
+  referencedGroups,
+  requiredLookups,
+  type RepoContext,
+} from '../../policy/maintainers/index.js';
+import type { Snapshot } from '../../policy/types.js';
+import { validatePolicies } from '../../policy/validate-policies.js';
+import type { PrGitHub, RepoData, RepoRef } from './github-port.js';
+import type { MembershipCache } from './membership-cache.js';
+
+export interface PolicyEnv {
+  /** BRANDING_NAME: the config file is `.<name>`, the org template repo `<name>-configuration`. */
+  brandingName: string;
+  defaultPattern?: string;
+  legacy?: LegacyOptions;
+}
+
+export interface Problem {
+  file: string;
+  /** The repository the file was read from (`owner/name`) and the ref, when not the repository itself. */
+  source?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export type LoadedPolicy =
+  | { ok: true; config: Config; snapshot: Snapshot; configFile: string; hash: string; warnings: Problem[] }
+  | { ok: false; problems: Problem[]; hash: string };
+
+export interface LoadPolicyOptions {
+  env: PolicyEnv;
+  membership: MembershipCache;
+  /** Login of the enabling user (token mode) or the app's bot; `repo-self` on user repositories. */
+  enablingUser: string;
+  /** Read the files at this ref instead of the default branch (a PR's head), without template fallbacks. */
+  gitRef?: string;
+}
+
+interface Found {
+  text: string;
+  file: string;
+  source?: string;
+}
+
+/** Lists a PolicyError's leaves as located problems, defaulting the file. */
+export function problemsOf(err: PolicyError, file: string, source?: string): Problem[] {
+  return PolicyErrors.flatten(err).map((e) => ({
+    file: e.location.file ?? file,
+    ...(source !== undefined ? { source } : {}),
+    ...(e.location.line !== undefined ? { line: e.location.line } : {}),
+    ...(e.location.column !== undefined ? { column: e.location.column } : {}),
+    message: e.message,
+  }));
+}
+
+function hashOf(...texts: (string | undefined)[]): string {
+  const h = createHash('sha256');
+  for (const t of texts) h.update(t ?? '\0absent\0').update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+async function findFile(gh: PrGitHub, ref: RepoRef, repo: RepoData, names: string[], template: string | undefined, o: LoadPolicyOptions, templateRepo: string): Promise<Found | undefined> {
+  for (const name of names) {
+    const text = await gh.file(ref, name, o.gitRef);
+    if (text !== null) return { text, file: name };
+  }
+  if (template === undefined || o.gitRef !== undefined || !repo.isOrg) return undefined;
+  const text = await gh.file({ owner: ref.owner, repo: templateRepo }, template);
+  return text === null ? undefined : { text, file: template, source: `${ref.owner}/${templateRepo}` };
+}
+
+export async function loadPolicy(gh: PrGitHub, ref: RepoRef, repo: RepoData, o: LoadPolicyOptions): Promise<LoadedPolicy> {
+  const name = o.env.brandingName;
+  const configName = `.${name}`;
+  const templateRepo = `${name}-configuration`;
+  const found = await findFile(gh, ref, repo, [configName, '.lgtm'], `template.${name}`, o, templateRepo);
+  if (found === undefined) {
+    return { ok: false, hash: hashOf(), problems: [{ file: configName, message: `${configName} file not found` }] };
+  }
+  let config: Config;
+  const warnings: Problem[] = [];
+  const legacy = found.file === '.lgtm';
+  try {
+    if (legacy) {
+      config = parseLegacyConfig(found.text, { ...o.env.legacy, file: found.file, defaultPattern: o.env.defaultPattern });
+    } else {
+      const parsed = parseConfig(found.text, { file: found.file, defaultPattern: o.env.defaultPattern });
+      config = parsed.config;
+      for (const w of parsed.warnings) warnings.push(...problemsOf(new PolicyError(w.message, w.location), found.file, found.source));
+    }
+  } catch (e) {
+    if (!isPolicyError(e)) throw e;
+    return { ok: false, hash: hashOf(found.text), problems: problemsOf(e, found.file, found.source) };
+  }
+
+  const mPath = config.maintainers.path;
+  const mFound = await findFile(gh, ref, repo, [mPath], 'template.MAINTAINERS', o, templateRepo);
+  const hash = hashOf(found.text, mFound?.text);
+  if (mFound === undefined) return { ok: false, hash, problems: [{ file: mPath, message: `${mPath} file not found.` }] };
+
+  const repoCtx: RepoContext = { owner: ref.owner, name: ref.repo, isOrg: repo.isOrg, enablingUser: o.enablingUser };
+  const groups = referencedGroups(config.approvals.flatMap((p) => [p.match, p.antimatch, p.authormatch]));
+  let snapshot: Snapshot;
+  try {
+    const raw = parseMaintainers(mFound.text, config.maintainers.type, { file: mFound.file, repo: repoCtx });
+    // Team listings add lookups once the org's teams are known, so ask until nothing is missing.
+    for (let round = 0; round < 4; round++) {
+      const need = requiredLookups(raw, repoCtx, { membership: o.membership.membership(), groups });
+      if (need.length === 0) break;
+      await o.membership.fetch(gh, need);
+    }
+    snapshot = buildSnapshot(raw, repoCtx, o.membership.membership(), { groups });
+  } catch (e) {
+    if (!isPolicyError(e)) throw e;
+    return { ok: false, hash, problems: problemsOf(e, mFound.file, mFound.source) };
+  }
+  const invalid = validatePolicies(config, snapshot, legacy ? undefined : found.text, found.file);
+  if (invalid.length > 0) return { ok: false, hash, problems: invalid.flatMap((e) => problemsOf(e, found.file, found.source)) };
+  return { ok: true, config, snapshot, configFile: found.file, hash, warnings };
+}

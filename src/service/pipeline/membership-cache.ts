@@ -1,0 +1,90 @@
+/**
+ * Answers the MAINTAINERS expansion's GitHub look-ups (org members, teams, team members, collaborators,
+ * users) through the port, remembering each answer for a TTL so that a warm evaluation makes no membership
+ * calls. The engine stays pure: the pipeline asks `requiredLookups`, fetches them here, then expands.
+ */
+import { lookupKey, type Lookup, type Membership } from '../../policy/maintainers/index.js';
+import type { Person } from '../../policy/types.js';
+import type { PrGitHub } from './github-port.js';
+
+type Answer = readonly Person[] | readonly string[] | null;
+
+interface Entry {
+  value: Answer;
+  expiresAt: number;
+}
+
+export interface MembershipCacheOptions {
+  ttlMs: number;
+  /** Bounded so a service watching many organisations does not grow without limit. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export class MembershipCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: MembershipCacheOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Fetches every look-up not already cached (in parallel), then returns a Membership over the cache. */
+  async fetch(gh: PrGitHub, lookups: readonly Lookup[]): Promise<void> {
+    await Promise.all(
+      lookups.filter((l) => this.get(l) === undefined).map(async (l) => this.put(l, await this.ask(gh, l))),
+    );
+  }
+
+  membership(): Membership {
+    const people = (l: Lookup) => this.get(l) as readonly Person[] | null | undefined;
+    return {
+      orgMembers: (org) => people({ kind: 'org-members', org }) ?? undefined,
+      orgTeams: (org) => (this.get({ kind: 'org-teams', org }) as readonly string[] | null | undefined) ?? undefined,
+      teamMembers: (org, team) => people({ kind: 'team-members', org, team }),
+      collaborators: (owner, name) => people({ kind: 'collaborators', owner, name }) ?? undefined,
+      user: (login) => people({ kind: 'user', login })?.[0],
+    };
+  }
+
+  /** Drops everything (e.g. on a `membership`/`team` delivery, or when an org's config changes). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private async ask(gh: PrGitHub, l: Lookup): Promise<Answer> {
+    switch (l.kind) {
+      case 'org-members':
+        return gh.orgMembers(l.org);
+      case 'org-teams':
+        return gh.orgTeams(l.org);
+      case 'team-members':
+        return gh.teamMembers(l.org, l.team);
+      case 'collaborators':
+        return gh.collaborators({ owner: l.owner, repo: l.name });
+      case 'user':
+        return [await gh.user(l.login)];
+    }
+  }
+
+  private get(l: Lookup): Answer | undefined {
+    const key = lookupKey(l);
+    const e = this.entries.get(key);
+    if (e === undefined) return undefined;
+    if (e.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  private put(l: Lookup, value: Answer): void {
+    const max = this.options.maxEntries ?? 10_000;
+    if (this.entries.size >= max) {
+      // Oldest insertion first: Map iteration order is insertion order.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(lookupKey(l), { value, expiresAt: this.now() + this.options.ttlMs });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * What a batch of (coalesced) webhook deliveries asks the pipeline to do — pure, so every event rule is
+ * unit-tested: which pull requests to re-evaluate (directly, or through a commit SHA whose open PRs must
+ * be looked up), which head SHAs were pushed when (the `head` range cutoff), and which commit statuses
+ * claiming to be ours must be checked against the true state.
+ */
+import { isServiceMessage } from '../../policy/actions/notifications.js';
+
+export interface DeliveryLike {
+  id: string;
+  event: string;
+  payload: string;
+  receivedAt: number;
+}
+
+export interface PushObservation {
+  repo: string;
+  sha: string;
+  at: number;
+  source: string;
+}
+
+export interface JobTargets {
+  /** `owner/repo` (as GitHub spells it) → PR numbers to evaluate. */
+  prs: Map<string, Set<number>>;
+  /** Commits whose open PRs must be evaluated (pushes, suites, statuses). */
+  shas: { repo: string; sha: string; reason: string }[];
+  pushes: PushObservation[];
+  /** Installation id seen in the deliveries, per repo (App mode). */
+  installations: Map<string, number>;
+  /** Deliveries that asked for nothing, with why (for the log). */
+  ignored: { id: string; why: string }[];
+}
+
+export interface TargetOptions {
+  brandingShort: string;
+  statusContext: string;
+  checkRunName: string;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined);
+const SHA = /^[0-9a-f]{40}$/;
+const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+
+/** `pull_request` actions that can change the decision. `closed` ends the PR's life: nothing to report. */
+const PR_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft']);
+
+export function jobTargets(deliveries: readonly DeliveryLike[], o: TargetOptions): JobTargets {
+  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), ignored: [] };
+  for (const d of deliveries) {
+    let p: Obj | undefined;
+    try {
+      p = obj(JSON.parse(d.payload));
+    } catch {
+      p = undefined;
+    }
+    if (p === undefined) {
+      t.ignored.push({ id: d.id, why: 'payload is not a JSON object' });
+      continue;
+    }
+    const repo = str(obj(p.repository)?.full_name);
+    if (repo === undefined || !REPO.test(repo)) {
+      t.ignored.push({ id: d.id, why: 'no repository' });
+      continue;
+    }
+    const inst = num(obj(p.installation)?.id);
+    if (inst !== undefined) t.installations.set(repo, inst);
+    const why = classify(d, p, repo, t, o);
+    if (why !== undefined) t.ignored.push({ id: d.id, why });
+  }
+  return t;
+}
+
+function addPr(t: JobTargets, repo: string, n: number | undefined): string | undefined {
+  if (n === undefined) return 'no pull request number';
+  let set = t.prs.get(repo);
+  if (set === undefined) t.prs.set(repo, (set = new Set()));
+  set.add(n);
+  return undefined;
+}
+
+function addSha(t: JobTargets, repo: string, sha: string | undefined, reason: string): string | undefined {
+  if (sha === undefined || !SHA.test(sha)) return 'no commit SHA';
+  t.shas.push({ repo, sha, reason });
+  return undefined;
+}
+
+function prNumbersOf(list: unknown): number[] {
+  return Array.isArray(list) ? list.map((x) => num(obj(x)?.number)).filter((n): n is number => n !== undefined) : [];
+}
+
+/** Adds what one delivery asks for; returns why it asks for nothing. */
+function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: TargetOptions): string | undefined {
+  const action = str(p.action);
+  switch (d.event) {
+    case 'pull_request': {
+      const pr = obj(p.pull_request);
+      const head = str(obj(pr?.head)?.sha);
+      if ((action === 'opened' || action === 'reopened' || action === 'synchronize') && head && SHA.test(head)) {
+        t.pushes.push({ repo, sha: head, at: d.receivedAt, source: `pull_request.${action}` });
+      }
+      if (!action || !PR_ACTIONS.has(action)) return `pull_request.${action ?? '?'} does not change approvals`;
+      if (str(pr?.state) === 'closed') return 'pull request is closed';
+      return addPr(t, repo, num(pr?.number) ?? num(p.number));
+    }
+    case 'issue_comment': {
+      const issue = obj(p.issue);
+      if (!obj(issue?.pull_request)) return 'comment on an issue, not a pull request';
+      if (str(issue?.state) === 'closed') return 'pull request is closed';
+      // Our own notifications must not trigger evaluations (they would loop).
+      if (isServiceMessage(str(obj(p.comment)?.body), o.brandingShort)) return 'service message';
+      return addPr(t, repo, num(issue?.number));
+    }
+    case 'pull_request_review': {
+      const pr = obj(p.pull_request);
+      if (str(pr?.state) === 'closed') return 'pull request is closed';
+      return addPr(t, repo, num(pr?.number));
+    }
+    case 'push': {
+      const after = str(p.after);
+      if (p.deleted === true || after === undefined || !SHA.test(after) || /^0+$/.test(after)) return 'branch deleted';
+      t.pushes.push({ repo, sha: after, at: d.receivedAt, source: 'push' });
+      // A push to a PR branch also arrives as pull_request.synchronize; evaluating twice is harmless but wasteful.
+      return 'push recorded';
+    }
+    case 'status': {
+      if (str(p.context) !== o.statusContext) return 'status of another context';
+      // Anyone with write access can post our context; re-evaluating the commit puts the true state back.
+      return addSha(t, repo, str(p.sha), 'status posted in our context');
+    }
+    case 'check_suite': {
+      if (action !== 'requested' && action !== 'rerequested') return `check_suite.${action ?? '?'} needs nothing`;
+      const suite = obj(p.check_suite);
+      const prs = prNumbersOf(suite?.pull_requests);
+      if (prs.length > 0) {
+        for (const n of prs) addPr(t, repo, n);
+        return undefined;
+      }
+      return addSha(t, repo, str(suite?.head_sha), `check_suite.${action}`);
+    }
+    case 'check_run': {
+      const run = obj(p.check_run);
+      if (str(run?.name) !== o.checkRunName) return 'check run of another name';
+      if (action === 'requested_action') {
+        const id = str(obj(p.requested_action)?.identifier);
+        if (id !== 'reevaluate') return `unknown requested action ${id ?? '?'}`;
+      } else if (action !== 'rerequested') {
+        return `check_run.${action ?? '?'} needs nothing`;
+      }
+      const prs = prNumbersOf(run?.pull_requests);
+      if (prs.length > 0) {
+        for (const n of prs) addPr(t, repo, n);
+        return undefined;
+      }
+      return addSha(t, repo, str(run?.head_sha), `check_run.${action}`);
+    }
+    default:
+      return `${d.event} needs no evaluation`;
+  }
+}
