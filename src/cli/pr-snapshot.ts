@@ -142,12 +142,22 @@ export function parsePrSnapshot(data: unknown): PrSnapshot {
     })),
     feedback,
     headPushedAt: ms(s.head_pushed_at),
-    // A Map built from the entries: a SHA key such as `__proto__` stays data.
-    pushTimes: new Map(Object.entries(s.push_times ?? {}).map(([sha, at]) => [sha, Date.parse(at)])),
+    pushTimes: pushTimes(data),
     baseShas: new Set(s.base_shas),
     closingIssueAuthors: s.closing_issue_authors,
     auditOk: s.audit_ok,
   };
+}
+
+/**
+ * `push_times` from the input itself, not from the schema's output: a plain-object record would turn a SHA
+ * key `__proto__` into a prototype. The schema has already checked every value is an instant.
+ */
+function pushTimes(data: unknown): Map<string, number> {
+  const raw = (data as Record<string, unknown>).push_times;
+  const out = new Map<string, number>();
+  if (raw !== null && typeof raw === 'object') for (const [sha, at] of Object.entries(raw)) out.set(sha, Date.parse(String(at)));
+  return out;
 }
 
 /** Parses snapshot JSON text; a syntax error is reported like a schema problem at the top level. */
