@@ -126,7 +126,7 @@ export async function loadPolicy(gh: PrGitHub, ref: RepoRef, repo: RepoData, o: 
     if (!isPolicyError(e)) throw e;
     return { ok: false, hash, problems: problemsOf(e, mFound.file, mFound.source) };
   }
-  const invalid = validatePolicies(config, snapshot, legacy ? undefined : found.text, found.file);
+  const invalid = validatePolicies(config, snapshot, found.file);
   if (invalid.length > 0) return { ok: false, hash, problems: invalid.flatMap((e) => problemsOf(e, found.file, found.source)) };
   return { ok: true, config, snapshot, configFile: found.file, hash, warnings };
 }
