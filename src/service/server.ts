@@ -105,6 +105,7 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       logger,
       metrics,
       https,
+      quietUserAgents: config.blacklistUserAgents,
       webhookSecrets: options.webhookSecrets ?? webhookSecretsFor(config, accounts),
       onQueued: () => worker?.wake(),
       checkHealth: async () => {

@@ -224,3 +224,39 @@ for (const kind of testDatabases()) {
     });
   });
 }
+
+test('request log: one line per request, 4xx at warn, quiet user agents skipped, no query strings or signatures', async () => {
+  const { pino } = await import('pino');
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+  const kind = testDatabases()[0];
+  const t = await kind.create();
+  try {
+    const app = await buildIntakeApp({
+      queue: new JobQueue(t.sdb, { leaseMs: 60_000, maxAttempts: 3 }),
+      logger,
+      metrics: createServiceMetrics(),
+      webhookSecrets: async () => [APP_SECRET],
+      quietUserAgents: ['kube-probe'],
+    });
+    await app.inject({ method: 'GET', url: '/healthz', headers: { 'user-agent': 'kube-probe/1.29' } });
+    const body = '{}';
+    await app.inject({
+      method: 'POST',
+      url: '/hook?access_token=SECRET123',
+      headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': 'q1', 'x-hub-signature-256': 'sha256=deadbeef', 'user-agent': 'GitHub-Hookshot/1' },
+      payload: body,
+    });
+    await app.close();
+    const requests = lines.filter((l) => l.msg === 'request');
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].level, 40);
+    assert.equal(requests[0].status, 401);
+    assert.equal(requests[0].url, '/hook');
+    const all = JSON.stringify(lines);
+    assert.ok(!all.includes('SECRET123'), 'query-string tokens are not logged');
+    assert.ok(!all.includes('deadbeef'), 'signatures are not logged');
+  } finally {
+    await t.cleanup();
+  }
+});

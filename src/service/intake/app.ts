@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.js';
 import type { JobQueue } from '../queue/queue.js';
 import { payloadSubject, type PayloadSubject } from './pr-key.js';
+import { stripQuery } from '../logger.js';
 
 /** Events the pipeline acts on; anything else is acknowledged (`pong`) and dropped after authentication. */
 export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
@@ -38,6 +39,8 @@ export interface IntakeOptions {
   /** Throws when the service is not healthy (e.g. database unreachable). */
   checkHealth?: () => Promise<void>;
   now?: () => number;
+  /** Requests whose user agent contains one of these are not logged (BLACKLIST_USER_AGENTS). */
+  quietUserAgents?: string[];
   /** TLS (SERVER_CERT / SERVER_KEY). */
   https?: { cert: Buffer; key: Buffer };
 }
@@ -49,8 +52,19 @@ const EVENT_NAME = /^[a-z_]{1,64}$/;
 export type IntakeApp = Awaited<ReturnType<typeof buildIntakeApp>>;
 
 export async function buildIntakeApp(o: IntakeOptions) {
-  const app = Fastify({ loggerInstance: o.logger, bodyLimit: MAX_BODY, ...(o.https ? { https: o.https } : {}) });
+  const app = Fastify({ loggerInstance: o.logger, bodyLimit: MAX_BODY, disableRequestLogging: true, ...(o.https ? { https: o.https } : {}) });
   const now = o.now ?? Date.now;
+
+  // One line per request (spec §18): 4xx at warn, 5xx at error, quiet user agents skipped.
+  app.addHook('onResponse', async (req, reply) => {
+    const ua = String(req.headers['user-agent'] ?? '');
+    if (o.quietUserAgents?.some((q) => q !== '' && ua.includes(q))) return;
+    const status = reply.statusCode;
+    const line = { method: req.method, url: stripQuery(req.url), status, ms: Math.round(reply.elapsedTime * 10) / 10, ua };
+    if (status >= 500) req.log.error(line, 'request');
+    else if (status >= 400) req.log.warn(line, 'request');
+    else req.log.info(line, 'request');
+  });
 
   await app.register(async (hooks) => {
     // The signature covers the exact bytes GitHub sent, so this scope keeps bodies as raw strings.
