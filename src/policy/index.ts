@@ -27,6 +27,7 @@ export * from './approval/affirm.js';
 export * from './approval/info.js';
 export * from './approval/status.js';
 export * from './approval/issues.js';
+export * from './approval/audit.js';
 export * from './approval/tagging.js';
 export * from './approval/explain.js';
 export * from './approval/evaluate.js';

@@ -152,3 +152,45 @@ export function authorAffirmComment(brandingShort = 'checks-out'): string {
     'The PR author must approve with a comment directly on the PR (GitHub Reviews comments will not work).'
   );
 }
+
+// ---- planning the sends --------------------------------------------------------------------------
+
+export type PlannedSend =
+  | { sender: 'github'; body: string }
+  | { sender: 'slack'; url: string; posts: SlackPost[] };
+
+export interface PlanInput {
+  /** `comment.enable`. */
+  enabled: boolean;
+  /** Targets in config order, with the resolved target kind and URL (slack-targets.ts). */
+  targets: readonly (NotificationTarget & { kind: 'github' | 'slack'; url: string })[];
+  messages: readonly Notification[];
+  prTitle: string;
+  prNumber: number;
+  slug: string;
+  githubUrl: string;
+  baseUrl: string;
+  brandingShort?: string;
+}
+
+/**
+ * What to send for one batch of messages (§12.2): per target, the selected messages joined; GitHub comments
+ * only for a real PR number; Slack posts only with names and a URL.
+ */
+export function planNotifications(input: PlanInput): PlannedSend[] {
+  if (!input.enabled) return [];
+  const out: PlannedSend[] = [];
+  for (const target of input.targets) {
+    const selected = messagesForTarget(target, input.messages, input.prTitle);
+    if (selected.length === 0) continue;
+    const text = joinMessages(selected);
+    if (target.kind === 'github') {
+      if (input.prNumber > 0) out.push({ sender: 'github', body: githubCommentBody(input.prTitle, input.slug, text, input.brandingShort) });
+      continue;
+    }
+    if (target.url === '') continue;
+    const posts = slackPosts({ githubUrl: input.githubUrl, baseUrl: input.baseUrl, prTitle: input.prTitle, prNumber: input.prNumber, slug: input.slug, messages: text, names: target.names });
+    if (posts.length > 0) out.push({ sender: 'slack', url: target.url, posts });
+  }
+  return out;
+}

@@ -55,3 +55,20 @@ test('github body and slack posts', () => {
   assert.equal(posts[1].text, posts[0].text);
   assert.deepEqual(slackPosts({ githubUrl: 'x', baseUrl: '', prTitle: '', prNumber: 1, slug: 's', messages: '', names: null }), []);
 });
+
+test('planning sends per target', async () => {
+  const { planNotifications } = await import('../../../src/policy/actions/notifications.js');
+  const base = { prTitle: 'T', prNumber: 4, slug: 'o/r', githubUrl: 'https://gh', baseUrl: 'https://svc', messages: pending };
+  const targets = [
+    { target: 'github', kind: 'github' as const, url: '', types: ['error'] },
+    { target: 'slack', kind: 'slack' as const, url: 'https://hook', names: ['#a'], types: ['open'] },
+    { target: 'slack', kind: 'slack' as const, url: '', names: ['#b'] },
+    { target: 'slack', kind: 'slack' as const, url: 'https://hook2', names: [] },
+  ];
+  const plan = planNotifications({ ...base, enabled: true, targets });
+  assert.deepEqual(plan.map((p) => p.sender), ['github', 'slack']);
+  assert.equal(plan[0].sender === 'github' && plan[0].body, 'Message from checks-out -- Pull Request T in repo o/r: bad');
+  assert.equal(plan[1].sender === 'slack' && plan[1].posts[0].text, '<https://gh/o/r/pull/4|Pull Request T> in <https://gh/o/r|o/r>: opened Applying approval policy # 2');
+  assert.deepEqual(planNotifications({ ...base, enabled: false, targets }), []);
+  assert.deepEqual(planNotifications({ ...base, prNumber: 0, enabled: true, targets: [targets[0]] }), []);
+});
