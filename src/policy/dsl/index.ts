@@ -9,10 +9,24 @@ import { parseSyntax } from './parser.js';
 
 export type { LeafType, Matcher, MatcherType, Span } from './ast.js';
 export { lex, type Token, type TokenKind } from './lexer.js';
-export { MAX_DEPTH } from './parser.js';
+export type { Syntax } from './syntax.js';
+export { MAX_DEPTH, parseSyntax } from './parser.js';
+export { compileSyntax } from './compiler.js';
 export { serializeMatcher, stripSpans } from './serialize.js';
 export { validateMatcher } from './validate.js';
-export { lintMatcher, type LintWarning } from './lint.js';
+export { lintMatcher, lintSyntax, type LintWarning } from './lint.js';
+export { evaluateMatcher, type EvaluationInput, type EvaluationResult, type MatcherAction } from './evaluate.js';
+export {
+  SYNTHETIC_AUTHOR_INDEX,
+  walkTrace,
+  type CandidateSource,
+  type FeedbackOutcome,
+  type FeedbackTrace,
+  type LeafTrace,
+  type MatcherEvent,
+  type Participant,
+  type TraceNode,
+} from './trace.js';
 
 /**
  * Lexes, parses and compiles a match expression. Throws PolicyError (location.column = 1-based character
@@ -27,20 +41,3 @@ export function analyzeMatcher(text: string): { matcher: Matcher; warnings: Lint
   const tree = parseSyntax(text);
   return { matcher: compileSyntax(tree), warnings: lintSyntax(tree, text) };
 }
-export {
-  evaluateMatcher,
-  type EvaluationInput,
-  type EvaluationResult,
-  type MatcherAction,
-} from './evaluate.js';
-export {
-  SYNTHETIC_AUTHOR_INDEX,
-  walkTrace,
-  type CandidateSource,
-  type FeedbackOutcome,
-  type FeedbackTrace,
-  type LeafTrace,
-  type MatcherEvent,
-  type Participant,
-  type TraceNode,
-} from './trace.js';
