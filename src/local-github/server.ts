@@ -80,8 +80,9 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
     rewriteUrl: (req) => rewriteRepositoryId(state, req.url ?? '/'),
   });
 
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+  // GitHub parses every request body as JSON whatever the content type (Octokit sends bodiless PUTs as text/plain).
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  const parseJson = (_req: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void): void => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
     try {
@@ -89,7 +90,9 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
     } catch {
       done(new GitHubError(400, 'Problems parsing JSON'), undefined);
     }
-  });
+  };
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string' }, parseJson);
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
   });
