@@ -61,7 +61,8 @@ interface Context {
   author: string;
   issueAuthors: string[];
   items: readonly FeedbackItem[];
-  logins: string[];
+  /** Lower-cased authors; null for an item without an author string. */
+  logins: (string | null)[];
   /** Index reported for item i (the synthetic author item reports SYNTHETIC_AUTHOR_INDEX). */
   synthetic: boolean;
   action: LeafAction;
@@ -106,8 +107,8 @@ export function evaluateMatcher(m: Matcher, input: EvaluationInput): EvaluationR
     author,
     issueAuthors,
     items,
-    // A malformed item (no author) is nobody rather than a crash.
-    logins: items.map((f) => (typeof f.author === 'string' ? f.author.toLowerCase() : '')),
+    // A malformed item (no author string) is nobody rather than a crash; it is logged with login ''.
+    logins: items.map((f) => (typeof f.author === 'string' ? f.author.toLowerCase() : null)),
     synthetic: authorOnly,
     action: input.action,
     approval: new Classifier(items, input.isApproval),
@@ -238,11 +239,12 @@ function evaluateLeaf(m: Matcher, candidates: Candidates, required: number, self
   const items: FeedbackTrace[] = [];
   const { logins, author, action, explain } = ctx;
   for (let i = 0; i < logins.length; i++) {
-    const login = logins[i];
+    const malformed = logins[i] === null;
+    const login = logins[i] ?? '';
     const index = ctx.synthetic ? SYNTHETIC_AUTHOR_INDEX : i;
     let outcome: FeedbackOutcome;
     if (!self && login === author) outcome = 'self-disallowed';
-    else if (login === '' || !isCandidate(candidates, login)) outcome = 'not-candidate';
+    else if (malformed || !isCandidate(candidates, login)) outcome = 'not-candidate';
     else if (action === 'approval') {
       if (!ctx.approval.test(i)) outcome = 'not-an-approval';
       else if (participants.has(login)) outcome = 'duplicate';

@@ -297,3 +297,8 @@ test('an item without an author string is nobody, not a crash', () => {
   assert.equal(r.trace.children[0].holds, false);
   assert.deepEqual(outcomes(r.trace.children[1]), ['0::not-candidate', '1:alice:counted']);
 });
+
+test('an empty PR author login is still a login (author-limit, universe)', () => {
+  assert.equal(run('universe', [], { action: 'author-limit', author: '' }).holds, true);
+  assert.equal(run('universe', [approve('')], { author: '' }).holds, true);
+});
