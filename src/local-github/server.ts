@@ -126,6 +126,8 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
     });
     api.addHook('onSend', async (req: WithCaller, reply, payload) => {
       let out = payload;
+      // The emulator's clock, so clients that correct for skew (@octokit/auth-app reads `Date`) follow it.
+      reply.header('date', new Date(clock.now()).toUTCString());
       reply.header('x-github-media-type', 'github.v3; format=json');
       reply.header('x-github-api-version-selected', '2022-11-28');
       reply.header('x-github-request-id', randomBytes(8).toString('hex').toUpperCase());

@@ -58,7 +58,10 @@ export function verifyAppJwt(token: string, publicKeyPem: string, nowMs: number)
   if (typeof iat !== 'number' || !Number.isInteger(iat) || iat > now + 60) {
     throw new GitHubError(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued.");
   }
-  if (typeof exp !== 'number' || exp <= now || exp - iat > 600 + 60) {
+  if (typeof exp === 'number' && exp - iat > 600 + 60) {
+    throw new GitHubError(401, "'Expiration time' claim ('exp') is too far in the future");
+  }
+  if (typeof exp !== 'number' || exp <= now) {
     throw new GitHubError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires.");
   }
 }
