@@ -4,8 +4,9 @@
  *   and that app needs `checks:write`;
  * - `check_run.created` / `.completed` and `check_suite.completed` go to every app installed on the
  *   repository with `checks` read or write;
- * - repository and organisation hooks never get `requested`, `rerequested` or `requested_action`:
- *   they get `check_suite.completed` and `check_run.created` / `.completed` (ours, see the report).
+ * - repository and organisation hooks never get `requested`, `rerequested` or `requested_action`: they get
+ *   `check_suite.completed`, and `check_run.created` / `.completed` (GitHub's webhook page: "Repository and
+ *   organization webhooks only receive payloads for the created and completed event types").
  */
 import type { ChecksEvent } from './types.js';
 
