@@ -40,7 +40,7 @@ export function servicePrefix(brandingShort = 'checks-out'): string {
 
 /** Whether a comment body was written by the service itself (such feedback is ignored, §6.1). */
 export function isServiceMessage(body: string | undefined, brandingShort = 'checks-out'): boolean {
-  return body !== undefined && body.startsWith(servicePrefix(brandingShort));
+  return typeof body === 'string' && body.startsWith(servicePrefix(brandingShort));
 }
 
 /**

@@ -3,7 +3,7 @@
  * needs either the PR author's own approval or enough approvals from people who wrote none of the commits.
  */
 import type { CommitInfo, FeedbackItem } from '../types.js';
-import type { Classifier } from './classify.js';
+import { loginOf, type Classifier } from './classify.js';
 import { decidePolicy, type PolicyDecision, type PolicyDecisionInput } from './decide.js';
 import { isUiMerge } from './feedback.js';
 
@@ -30,7 +30,7 @@ export interface Affirmation {
 /** Commit authors (lower-case) of the commits that are not UI merges. */
 export function commitAuthors(commits: readonly CommitInfo[]): Set<string> {
   const set = new Set<string>();
-  for (const c of commits) if (!isUiMerge(c)) set.add(typeof c.author === 'string' ? c.author.toLowerCase() : '');
+  for (const c of commits) if (!isUiMerge(c)) set.add(loginOf(c));
   return set;
 }
 
@@ -41,15 +41,15 @@ export function affirmAuthor(
   enabled: boolean,
 ): Affirmation {
   if (!enabled || !decision.approved) return { affirmed: true, rule: 'not-required', otherCommitAuthors: [] };
-  const author = input.author.toLowerCase();
+  const author = typeof input.author === 'string' ? input.author.toLowerCase() : '';
   const committers = commitAuthors(commits);
   const others = [...committers].filter((a) => a !== author).sort();
   if (others.length === 0) return { affirmed: true, rule: 'author-only-commits', otherCommitAuthors: [] };
-  const byAuthor = (f: FeedbackItem) => f.author.toLowerCase() === author;
+  const byAuthor = (f: FeedbackItem) => loginOf(f) === author;
   if (input.approval.some((f) => byAuthor(f) && input.classifier.isApproval(f))) {
     return { affirmed: true, rule: 'author-approved', otherCommitAuthors: others };
   }
-  const approval = input.approval.filter((f) => !(committers.has(f.author.toLowerCase()) && input.classifier.isApproval(f)));
+  const approval = input.approval.filter((f) => !(committers.has(loginOf(f)) && input.classifier.isApproval(f)));
   const rerun = decidePolicy({ ...input, approval });
   return rerun.approved
     ? { affirmed: true, rule: 'non-committers-approved', otherCommitAuthors: others, rerun }

@@ -30,6 +30,11 @@ export function cachedTest(pattern: UserRegex, text: string): boolean {
   return result;
 }
 
+/** Lower-cased author login of an item; a malformed item (no string author) is nobody (`""`). */
+export function loginOf(item: { author?: unknown }): string {
+  return typeof item.author === 'string' ? item.author.toLowerCase() : '';
+}
+
 export function reviewState(item: FeedbackItem): string {
   return typeof item.state === 'string' ? item.state.toLowerCase() : '';
 }

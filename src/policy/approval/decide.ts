@@ -68,7 +68,7 @@ export function decidePolicy(input: PolicyDecisionInput): PolicyDecision {
   const author = input.author;
   const closingIssueAuthors = input.closingIssueAuthors;
 
-  const title: TitleCheck = { antititle: antititle?.source, blocked: antititle !== undefined && cachedTest(antititle, input.title) };
+  const title: TitleCheck = { antititle: antititle?.source, blocked: antititle !== undefined && cachedTest(antititle, typeof input.title === 'string' ? input.title : '') };
   const decision: PolicyDecision = {
     approved: false,
     validTitle: false,

@@ -8,7 +8,7 @@ import { emptyScope } from '../config/defaults.js';
 import { scopeMatches, type ScopeRequest } from '../scope.js';
 import { walkTrace, type CandidateSource, type FeedbackOutcome, type TraceNode } from '../dsl/trace.js';
 import type { FeedbackItem } from '../types.js';
-import type { Classifier } from './classify.js';
+import { loginOf, reviewState, type Classifier } from './classify.js';
 import type { PolicyDecision } from './decide.js';
 import type { Cutoff, ExclusionReason, FeedbackRecord } from './feedback.js';
 
@@ -149,7 +149,7 @@ export function explainFeedback(input: ExplainItemsInput): FeedbackExplanation[]
   const byDisapproval = outcomesByIndex(decision.antimatchEval?.trace);
   return input.records.map((r) => {
     const item = r.item;
-    const login = item.author.toLowerCase();
+    const login = loginOf(item);
     const a = input.classifier.isApproval(item);
     const d = input.classifier.isDisapproval(item);
     const kind: ItemKind = a && d ? 'both' : a ? 'approval' : d ? 'disapproval' : 'neither';
@@ -189,7 +189,7 @@ function summarize(
   if (e.kind === 'both') return 'ignored: matches both the approval and the disapproval pattern';
   if (e.kind === 'neither') {
     return e.item.type === 'review'
-      ? `not counted: a review in state \`${(e.item.state ?? '').toLowerCase()}\` is neither an approval nor a disapproval`
+      ? `not counted: a review in state \`${reviewState(e.item)}\` is neither an approval nor a disapproval`
       : 'not counted: the comment matches neither the approval nor the disapproval pattern';
   }
   if (e.kind === 'disapproval') {

@@ -87,7 +87,7 @@ export function referenceCommit(
   const seen = new Set<CommitInfo>();
   while (current !== undefined && isUiMerge(current) && !seen.has(current)) {
     seen.add(current);
-    const parents = current.parentShas ?? [];
+    const parents = Array.isArray(current.parentShas) ? current.parentShas : [];
     const onBase = parents.filter((p) => baseShas.has(p));
     if (parents.length !== 2 || onBase.length !== 1) break;
     const next = bySha.get(parents.find((p) => !baseShas.has(p)) ?? '');

@@ -5,6 +5,7 @@
 import type { TraceNode } from '../dsl/trace.js';
 import type { Decision, Explanation } from './evaluate.js';
 import type { FeedbackExplanation } from './explain.js';
+import { reviewState } from './classify.js';
 
 function policyTitle(p: { position: number; name: string }): string {
   return p.name !== '' ? `#${p.position} "${p.name}"` : `#${p.position}`;
@@ -64,7 +65,7 @@ function cutoffLine(e: Explanation): string | undefined {
 
 function itemLabel(f: FeedbackExplanation): string {
   const when = typeof f.item.at === 'number' && Number.isFinite(f.item.at) ? ` at ${new Date(f.item.at).toISOString()}` : '';
-  const what = f.item.type === 'review' ? `review (${(f.item.state ?? '').toLowerCase()})` : 'comment';
+  const what = f.item.type === 'review' ? `review (${reviewState(f.item)})` : 'comment';
   return `${what} by ${f.login}${when}`;
 }
 

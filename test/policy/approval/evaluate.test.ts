@@ -72,3 +72,20 @@ test('renderings mention the decisive facts and escape user text', () => {
   assert.match(renderExplanationText(bare), /^Result: pending - no approvals received/);
   assert.match(renderExplanationMarkdown(bare), /no approvals received/);
 });
+
+test('hostile feedback and commits do not crash the evaluation', () => {
+  const cfg = config('approvals:[{}]\ncommit: {range: "all", antirange: "all"}');
+  const feedback = [
+    { type: 'comment', author: undefined, body: 'I approve' },
+    { type: 'review', author: '__proto__', state: 42 },
+    { type: 'comment', author: 'bob', body: null },
+    { type: 'comment', author: 'constructor', body: 'I approve', at: Number.NaN },
+    { type: 'comment', author: 'bob', body: 'I approve', at: 5 },
+  ] as unknown as Parameters<typeof evaluatePullRequest>[0]['feedback'];
+  const commits = [{ author: undefined, committer: null, parents: 'x' }] as unknown as Parameters<typeof evaluatePullRequest>[0]['commits'];
+  const d = evaluatePullRequest({ config: cfg, snapshot: snap, pr: pr('alice'), feedback, commits });
+  assert.equal(d.approved, true);
+  assert.deepEqual(d.approvers, ['bob']);
+  assert.equal(d.explanation!.feedback.length, 5);
+  assert.ok(renderExplanationMarkdown(d).length > 0);
+});
