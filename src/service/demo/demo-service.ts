@@ -1,0 +1,101 @@
+/**
+ * `npm start` with nothing configured: the local GitHub with the demo world, and the service in GitHub App
+ * mode against it (the config's database, SQLite by default), connected both ways. One call for `serve`.
+ */
+import type { Logger } from 'pino';
+import type { ServiceConfig } from '../config/types.js';
+import { createGitHubClientClass } from '../github/client.js';
+import { createAppAccess } from '../pipeline/app-access.js';
+import { createPipelineHandler } from '../pipeline/handler.js';
+import { MembershipCache } from '../pipeline/membership-cache.js';
+import type { JobHandler } from '../queue/worker.js';
+import { startService, type RunningService, type ServiceDeps } from '../server.js';
+import { startLocalDemo, type DemoUrls, type LocalDemo, type LocalDemoOptions } from './local-demo.js';
+
+export interface DemoServiceOptions extends LocalDemoOptions {
+  logger: Logger;
+}
+
+export interface RunningDemo {
+  service: RunningService;
+  demo: LocalDemo;
+  urls: DemoUrls;
+  /** Stops the service first (no new deliveries), then the local GitHub. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The pipeline handler in App mode, as the service builds it from its dependencies. */
+export function appModeHandler(deps: ServiceDeps): JobHandler {
+  const { config, logger, sdb, metrics } = deps;
+  const app = config.github.app;
+  if (!app) throw new Error('the demo runs the service in GitHub App mode, but no app is configured');
+  // The local GitHub needs no client-side write pacing; rate-limit answers still reach the queue.
+  const Client = createGitHubClientClass({ baseUrl: config.github.apiUrl, metrics, logger, throttling: false });
+  return createPipelineHandler({
+    sdb,
+    access: createAppAccess({ appId: app.id, privateKey: app.privateKey, Client }),
+    membership: new MembershipCache({ ttlMs: config.cache.ttlMs }),
+    env: {
+      brandingName: config.branding.name,
+      defaultPattern: config.defaultPattern,
+      legacy: {
+        approvals: config.legacy.approvals,
+        pattern: config.legacy.pattern,
+        selfApprovalOff: config.legacy.selfApprovalOff,
+      },
+    },
+    brandingShort: config.branding.shortName,
+    statusContext: `approvals/${config.branding.name}`,
+    checkRunName: config.checkRunName,
+    publicUrl: config.server.publicUrl,
+    logger,
+  });
+}
+
+/** The URL the local GitHub posts webhooks to: the configured public URL, unless the port was ephemeral. */
+function reachableUrl(config: ServiceConfig, service: RunningService): string {
+  return config.server.port === 0 ? service.url : config.server.publicUrl;
+}
+
+export async function startDemoService(config: ServiceConfig, options: DemoServiceOptions): Promise<RunningDemo> {
+  const { logger, ...demoOptions } = options;
+  const demo = await startLocalDemo(demoOptions);
+  let service: RunningService | undefined;
+  try {
+    const appConfig = demo.configure(config);
+    service = await startService(appConfig, { logger, makeHandler: appModeHandler });
+    const urls = await demo.attach(reachableUrl(config, service));
+    const running = service;
+    let stopped = false;
+    return {
+      service: running,
+      demo,
+      urls,
+      async stop(graceMs) {
+        if (stopped) return;
+        stopped = true;
+        await running.stop(graceMs);
+        await demo.stop();
+      },
+    };
+  } catch (err) {
+    await service?.stop().catch(() => {});
+    await demo.stop().catch(() => {});
+    throw err;
+  }
+}
+
+/** The lines `serve` prints once the demo is up. */
+export function demoBanner(urls: DemoUrls, credentialsFile: string | null): string {
+  return [
+    'checks-out demo: no GitHub configured, so a local GitHub with the demo organisation is running.',
+    `  service:        ${urls.service} (webhooks: ${urls.service}/hook)`,
+    `  local GitHub:   ${urls.github} (API ${urls.api})`,
+    `  demo PR:        ${urls.pr}`,
+    credentialsFile ? `  credentials:    ${credentialsFile}` : undefined,
+    "Run 'npm run demo' (checks-out demo) to approve the PR as a maintainer and watch the check turn green.",
+    '',
+  ]
+    .filter((l) => l !== undefined)
+    .join('\n');
+}
