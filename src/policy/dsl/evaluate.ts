@@ -98,10 +98,12 @@ function syntheticAuthorItem(author: string): FeedbackItem[] {
 }
 
 export function evaluateMatcher(m: Matcher, input: EvaluationInput): EvaluationResult {
-  const author = input.author.toLowerCase();
+  const author = typeof input.author === 'string' ? input.author.toLowerCase() : '';
   const authorOnly = input.action === 'author-limit';
   const items = authorOnly ? syntheticAuthorItem(author) : (input.feedback ?? []);
-  const issueAuthors = [...new Set((input.closingIssueAuthors ?? []).map((a) => a.toLowerCase()))].filter((a) => a !== author);
+  const issueAuthors = [
+    ...new Set((input.closingIssueAuthors ?? []).filter((a) => typeof a === 'string').map((a) => a.toLowerCase())),
+  ].filter((a) => a !== author);
   const ctx: Context = {
     index: snapshotIndex(input.snapshot),
     author,
