@@ -18,7 +18,8 @@ const PART = '[0-9A-Za-z\\-~]+';
 // The accepted grammar, anchored: no surrounding whitespace.
 const VERSION_RE = new RegExp(
   '^v?([0-9]+(?:\\.[0-9]+)*?)' +
-    `(?:-([0-9]+[0-9A-Za-z\\-~]*(?:\\.${PART})*)|(?:-?([A-Za-z\\-~]+[0-9A-Za-z\\-~]*(?:\\.${PART})*)))?` +
+    // `[0-9]+[…]*` of the original written as `[0-9][…]*` (same language, no quadratic backtracking).
+    `(?:-([0-9][0-9A-Za-z\\-~]*(?:\\.${PART})*)|(?:-?([A-Za-z\\-~][0-9A-Za-z\\-~]*(?:\\.${PART})*)))?` +
     `(?:\\+(${PART}(?:\\.${PART})*))?$`,
 );
 

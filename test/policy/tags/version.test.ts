@@ -77,3 +77,10 @@ test('merge commit message', () => {
   );
   assert.equal(mergeCommitMessage({ comment: '', approvers: [], people, brandingShort: 'acme' }), 'Merged by acme\n');
 });
+
+test('long and pathological version strings', () => {
+  assert.equal(parseGoVersion(`1${'-a'.repeat(500)}!`), null);
+  assert.equal(canonicalVersion('1--a'), '1.0.0--a');
+  assert.equal(parseGoVersion(`1.${'0.'.repeat(600)}0`), null); // over the length cap
+  assert.equal(canonicalVersion(`1${'~'.repeat(10)}`), '1.0.0-~~~~~~~~~~');
+});
