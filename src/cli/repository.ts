@@ -6,7 +6,7 @@
  */
 import { basename, dirname, join } from 'node:path';
 import {
-  buildSnapshot, isPolicyError, parseConfig, parseLegacyConfig, parseMaintainers, parseMembersFile, referencedGroups, validateMatcher,
+  buildSnapshot, isPolicyError, parseConfig, parseDeployments, parseLegacyConfig, parseMaintainers, parseMembersFile, referencedGroups, validateMatcher,
   type Config, type Membership, type Policy, type RepoContext, type Snapshot,
 } from '../policy/index.js';
 import { diagnostic, fromPolicyError, type Diagnostic } from './diagnostics.js';
@@ -80,6 +80,7 @@ export async function checkRepository(options: RepositoryOptions): Promise<Repos
     diagnostics.push(...fromPolicyError(e, maintainersFile));
   }
 
+  if (config?.deploy.enable) diagnostics.push(...(await checkDeployments(join(dirname(configFile), config.deploy.path))));
   if (config && snapshot && !legacy) diagnostics.push(...validatePolicies(config, snapshot, new ExpressionLocator(configText, configFile)));
   else if (config && snapshot) diagnostics.push(...validatePolicies(config, snapshot, undefined, configFile));
 
@@ -104,6 +105,23 @@ async function loadMembers(path: string): Promise<Membership> {
 /** No memberships known: every GitHub look-up of the expansion fails with a message naming it. */
 function emptyMembership(): Membership {
   return parseMembersFile('{}', '(no --members file)');
+}
+
+/**
+ * With `deploy.enable`, the deployment file is read after every merge (spec §2.8, §11); a broken or missing
+ * one would only show up then, in the logs, so it is checked here.
+ */
+async function checkDeployments(path: string): Promise<Diagnostic[]> {
+  if (!(await exists(path))) {
+    return [diagnostic('warning', `deploy.enable is set but the deployment file ${path} does not exist`, {}, path)];
+  }
+  try {
+    parseDeployments(await readInput(path), path);
+    return [];
+  } catch (e) {
+    if (!isPolicyError(e)) throw e;
+    return fromPolicyError(e, path);
+  }
 }
 
 const FIELDS: readonly ExpressionField[] = ['match', 'antimatch', 'authormatch'];

@@ -156,3 +156,16 @@ test('falls back to a legacy .lgtm when there is no .checks-out, with a warning 
   const both = repo({ '.lgtm': 'approvals = "x"\n', '.checks-out': '{ approvals: [ { match: "alice[count=1]" } ] }', MAINTAINERS: 'alice\n' });
   assert.equal((await runCli(['validate'], { cwd: both })).code, 0, '.checks-out wins over .lgtm');
 });
+
+test('with deploy.enable the deployment file is checked too', async () => {
+  const config = '{ approvals: [ { match: "alice[count=1]" } ], deploy: { enable: true } }';
+  const good = repo({ '.checks-out': config, MAINTAINERS: 'alice\n', DEPLOYMENTS: '{ main: { tasks: ["deploy"], env: "prod" } }' });
+  assert.equal((await runCli(['validate'], { cwd: good })).stdout, '.checks-out and MAINTAINERS: valid\n');
+  const bad = repo({ '.checks-out': config, MAINTAINERS: 'alice\n', DEPLOYMENTS: '' });
+  const r = await runCli(['validate'], { cwd: bad });
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^DEPLOYMENTS(:\d+:\d+)?: No content in deployment map$/m);
+  const missing = await runCli(['validate'], { cwd: repo({ '.checks-out': config, MAINTAINERS: 'alice\n' }) });
+  assert.equal(missing.code, 0);
+  assert.match(missing.stdout, /^DEPLOYMENTS: warning: deploy\.enable is set but the deployment file DEPLOYMENTS does not exist$/m);
+});
