@@ -158,3 +158,11 @@ test('an "Update branch" merge does not move the cutoff when base_shas identify 
   const notWalked = await runCli(['simulate', '--pr', 'nowalk.json'], { cwd: dir });
   assert.equal(notWalked.code, 1);
 });
+
+test('a legacy .lgtm repository is simulated with the legacy pattern', async () => {
+  const legacyPr = pr({ comments: [{ author: 'bob', body: 'LGTM!', created_at: '2024-05-01T10:00:00Z' }], reviews: [] });
+  const dir = repo({ '.lgtm': 'approvals = 1\n', MAINTAINERS, 'pr.json': legacyPr });
+  const r = await runCli(['simulate', '--pr', 'pr.json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^Status: +success "approved by bob"$/m);
+});
