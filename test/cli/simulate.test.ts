@@ -132,6 +132,11 @@ test('the shipped example runs', async () => {
   const v = await runCli(['validate'], { cwd: examples });
   assert.equal(v.code, 0, v.stdout);
   assert.ok(JSON.parse(readFileSync(join(examples, 'pr.json'), 'utf8')).pull_request);
+  const directives = join(examples, 'directives');
+  const d = await runCli(['validate', '--members', 'members.json'], { cwd: directives });
+  assert.equal(d.stdout, '.checks-out and MAINTAINERS: valid\n');
+  const s = await runCli(['simulate', '--members', 'members.json', '--pr', '../pr.json'], { cwd: directives });
+  assert.equal(s.code, 0, s.stdout + s.stderr);
 });
 
 test('an "Update branch" merge does not move the cutoff when base_shas identify it', async () => {
