@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { ServiceDb } from '../db/connect.js';
 import type { ClaimedJob } from '../queue/queue.js';
 import type { JobContext, JobHandler } from '../queue/worker.js';
-import { recordDecision } from '../store/decisions.js';
+import { latestDecision, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
 import { buildReport } from './check-output.js';
 import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
@@ -75,13 +75,25 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
       const ref = splitRepo(repo);
       const numbers = new Set(t.prs.get(repo) ?? []);
       for (const s of t.shas.filter((x) => x.repo === repo)) {
-        for (const n of await access.gh.pullsForCommit(ref, s.sha)) numbers.add(n);
+        for (const n of await access.gh.pullsForCommit(ref, s.sha)) {
+          if (s.claimed && (await isOurOwnStatus(o.sdb, repo, n, s.sha, s.claimed))) {
+            log.debug({ repo, pr: n, sha: s.sha }, 'status is the one checks-out posted; nothing to correct');
+            continue;
+          }
+          numbers.add(n);
+        }
       }
       for (const n of [...numbers].sort((a, b) => a - b)) {
         await evaluateAndReport(o, access, ref, n, job, ctx, log.child({ repo, pr: n }), now);
       }
     }
   };
+}
+
+/** True when a status in our context says what checks-out last decided for that head (our own post's echo). */
+async function isOurOwnStatus(sdb: ServiceDb, repo: string, pr: number, sha: string, claimed: { state: string; description: string }): Promise<boolean> {
+  const d = await latestDecision(sdb, repo, pr);
+  return d !== undefined && d.headSha === sha && d.state === claimed.state && d.description === claimed.description;
 }
 
 async function evaluateAndReport(
@@ -122,7 +134,7 @@ async function evaluateAndReport(
     pushTimes: { pushedAt: async (r, sha) => (await pushTime(o.sdb, r, sha))?.pushedAt },
   });
   const report = buildReport(outcome);
-  await publishReport(gh, ref, pull.headSha, report, runId, publish);
+  assertCurrent();
   const d = outcome.kind === 'decision' ? outcome.decision : undefined;
   await recordDecision(o.sdb, {
     repo: slug,
@@ -137,6 +149,8 @@ async function evaluateAndReport(
     decidedAt: now(),
     deliveries: job.deliveries.map((x) => x.id),
   });
+  // Logged before posting, so the echo of our own status (a `status` delivery) is recognised as ours.
+  await publishReport(gh, ref, pull.headSha, report, runId, publish);
   const ms = now() - started;
   o.onEvaluated?.({ repo: slug, pr: number, ms, outcome: outcome.kind });
   log.info({ head: pull.headSha, state: report.status.state, conclusion: report.check.conclusion, ms }, report.status.description);

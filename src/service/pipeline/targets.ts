@@ -24,12 +24,20 @@ export interface JobTargets {
   /** `owner/repo` (as GitHub spells it) → PR numbers to evaluate. */
   prs: Map<string, Set<number>>;
   /** Commits whose open PRs must be evaluated (pushes, suites, statuses). */
-  shas: { repo: string; sha: string; reason: string }[];
+  shas: ShaTarget[];
   pushes: PushObservation[];
   /** Installation id seen in the deliveries, per repo (App mode). */
   installations: Map<string, number>;
   /** Deliveries that asked for nothing, with why (for the log). */
   ignored: { id: string; why: string }[];
+}
+
+export interface ShaTarget {
+  repo: string;
+  sha: string;
+  reason: string;
+  /** For a status in our context: what it claims, so that the echo of our own post is recognised. */
+  claimed?: { state: string; description: string };
 }
 
 export interface TargetOptions {
@@ -82,9 +90,9 @@ function addPr(t: JobTargets, repo: string, n: number | undefined): string | und
   return undefined;
 }
 
-function addSha(t: JobTargets, repo: string, sha: string | undefined, reason: string): string | undefined {
+function addSha(t: JobTargets, repo: string, sha: string | undefined, reason: string, claimed?: ShaTarget['claimed']): string | undefined {
   if (sha === undefined || !SHA.test(sha)) return 'no commit SHA';
-  t.shas.push({ repo, sha, reason });
+  t.shas.push({ repo, sha, reason, ...(claimed ? { claimed } : {}) });
   return undefined;
 }
 
@@ -129,7 +137,8 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
     case 'status': {
       if (str(p.context) !== o.statusContext) return 'status of another context';
       // Anyone with write access can post our context; re-evaluating the commit puts the true state back.
-      return addSha(t, repo, str(p.sha), 'status posted in our context');
+      const claimed = { state: str(p.state) ?? '', description: str(p.description) ?? '' };
+      return addSha(t, repo, str(p.sha), 'status posted in our context', claimed);
     }
     case 'check_suite': {
       if (action !== 'requested' && action !== 'rerequested') return `check_suite.${action ?? '?'} needs nothing`;
