@@ -2,6 +2,7 @@
  * `npm start` with nothing configured: the local GitHub with the demo world, and the service in GitHub App
  * mode against it (the config's database, SQLite by default), connected both ways. One call for `serve`.
  */
+import { createServer } from 'node:net';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/types.js';
 import { createGitHubClientClass } from '../github/client.js';
@@ -52,9 +53,23 @@ export function appModeHandler(deps: ServiceDeps): JobHandler {
   });
 }
 
-/** The URL the local GitHub posts webhooks to: the configured public URL, unless the port was ephemeral. */
-function reachableUrl(config: ServiceConfig, service: RunningService): string {
-  return config.server.port === 0 ? service.url : config.server.publicUrl;
+/**
+ * An ephemeral port (SERVER_ADDR=...:0) is picked here rather than by the service, because the pipeline's
+ * `details_url` and the app's webhook URL are built from the public URL before the service listens.
+ */
+async function withConcretePort(config: ServiceConfig): Promise<ServiceConfig> {
+  if (config.server.port !== 0) return config;
+  const probe = createServer();
+  await new Promise<void>((ok, fail) => {
+    probe.once('error', fail);
+    probe.listen(0, config.server.host ?? '::', () => ok());
+  });
+  const addr = probe.address();
+  await new Promise<void>((ok) => probe.close(() => ok()));
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  if (port === 0) throw new Error('could not find a free port for the service');
+  const publicUrl = config.server.publicUrl.replace(/:0$/, `:${port}`);
+  return { ...config, server: { ...config.server, port, publicUrl } };
 }
 
 export async function startDemoService(config: ServiceConfig, options: DemoServiceOptions): Promise<RunningDemo> {
@@ -62,9 +77,10 @@ export async function startDemoService(config: ServiceConfig, options: DemoServi
   const demo = await startLocalDemo(demoOptions);
   let service: RunningService | undefined;
   try {
-    const appConfig = demo.configure(config);
+    const appConfig = demo.configure(await withConcretePort(config));
     service = await startService(appConfig, { logger, makeHandler: appModeHandler });
-    const urls = await demo.attach(reachableUrl(config, service));
+    // The local GitHub posts to the public URL: behind a proxy (PUBLIC_URL) that is where GitHub would too.
+    const urls = await demo.attach(appConfig.server.publicUrl);
     const running = service;
     let stopped = false;
     return {

@@ -119,11 +119,13 @@ export async function startLocalDemo(options: LocalDemoOptions = {}): Promise<Lo
   }
   const credentials = describe(lg);
   const { app } = credentials;
+  // Trimmed like every variable loadConfig reads, so `configure(c)` equals loading `env`.
+  const privateKey = app.private_key.trim();
   const env: Record<string, string> = {
     GITHUB_URL: credentials.web_url,
     GITHUB_API_URL: credentials.api_url,
     GITHUB_APP_ID: String(app.id),
-    GITHUB_APP_PRIVATE_KEY: app.private_key,
+    GITHUB_APP_PRIVATE_KEY: privateKey,
     GITHUB_WEBHOOK_SECRET: app.webhook_secret,
   };
   let stopped = false;
@@ -139,7 +141,7 @@ export async function startLocalDemo(options: LocalDemoOptions = {}): Promise<Lo
           mode: 'app',
           webUrl: credentials.web_url,
           apiUrl: credentials.api_url,
-          app: { id: app.id, privateKey: app.private_key, webhookSecret: app.webhook_secret },
+          app: { id: app.id, privateKey, webhookSecret: app.webhook_secret },
         },
       };
     },
