@@ -154,6 +154,10 @@ function writeSection(): string {
     'from before the first create.',
     '',
     `Machine: ${machine.cpu}, nproc ${machine.nproc}, ${machine.memGiB} GiB; Node ${machine.node}; ${machine.date}; load average at the end ${machine.load}.`,
+    ...(loadavg()[0] > machine.nproc
+      ? ['', `Preliminary: the machine was under load (other work on its ${machine.nproc} cores), so the wall-clock figures are low; the per-CPU-second ones say what the server itself costs.`]
+      : []),
+    `Target (≥ ${TARGET_UPDATES.toLocaleString('en')} updates/s wall-clock): ${figures.updatePerSecond >= TARGET_UPDATES ? 'met' : 'not met on this run'}.`,
     '',
     '| figure | value |',
     '|---|---|',
