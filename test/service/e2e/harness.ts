@@ -100,7 +100,7 @@ export class World {
     admin.createTeam(ORG, 'core', { members: ['bob', 'carol'] });
     admin.createTeam(ORG, 'docs', { members: ['dave'] });
     const files: Record<string, string> = { 'README.md': 'widgets\n', 'src/main.ts': 'export {};\n', ...(o.files ?? {}) };
-    if (o.config !== null) files['.checks-out'] = o.config ?? '{ approvals: [ { match: "all[count=1]" } ] }\n';
+    if (o.config !== null) files['.checks-out'] = o.config ?? '{ approvals: [ { match: "all[count=1,self=false]" } ] }\n';
     if (o.maintainers !== null) files.MAINTAINERS = o.maintainers ?? 'bob\ncarol\ndave\nalice\n';
     admin.createRepo(REPO, { files });
     for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory']) admin.setCollaborator(REPO, u, 'write');
