@@ -84,13 +84,38 @@ export function missingApprovals(trace: TraceNode | undefined): Missing[] {
       }
       return;
     }
-    for (const c of n.children) visit(c, negated !== (n.type === 'not'));
+    if (negated || n.type === 'not') {
+      for (const c of n.children) visit(c, negated !== (n.type === 'not'));
+      return;
+    }
+    // `or` needs only its cheapest failing side; `atleast` only its cheapest missing choices.
+    let kids = n.children.filter((c) => !c.holds);
+    if (n.type === 'or' || n.type === 'atleast') {
+      const want = n.type === 'or' ? 1 : kidsWanted(n);
+      kids = kids
+        .filter((c) => c.needed !== null)
+        .sort((a, b) => (a.needed ?? 0) - (b.needed ?? 0))
+        .slice(0, want);
+    }
+    for (const c of kids) visit(c, false);
   };
   visit(trace, false);
   return out;
 }
 
 type Outcomes = { leaf: TraceNode; outcome: FeedbackOutcome }[];
+
+/** How many failing choices of an `atleast` node must start to hold. */
+function kidsWanted(n: TraceNode): number {
+  const satisfied = n.satisfied ?? n.children.filter((c) => c.holds).length;
+  return Math.max(0, requiredOf(n) - satisfied);
+}
+
+function requiredOf(n: TraceNode): number {
+  // The trace does not carry atleast's N; recover it from the canonical text `atleast(N,...)`.
+  const m = /^atleast\((-?\d+),/.exec(n.text);
+  return m === null ? 0 : Number(m[1]);
+}
 
 /** What the leaves of one trace did with each list item, by item index (one walk per trace). */
 function outcomesByIndex(trace: TraceNode | undefined): Map<number, Outcomes> {

@@ -89,3 +89,15 @@ test('hostile feedback and commits do not crash the evaluation', () => {
   assert.equal(d.explanation!.feedback.length, 5);
   assert.ok(renderExplanationMarkdown(d).length > 0);
 });
+
+test('missing approvals: cheapest side of or, cheapest choices of atleast, nothing under not', async () => {
+  const { missingApprovals } = await import('../../../src/policy/approval/explain.js');
+  const cfg = config('approvals:[{match: "security[count=2,self=true] or all[count=1,self=true]"}, {match: "atleast(2, security[count=1,self=true], all[count=3,self=true], {dan}[count=1,self=true]) and not them[count=1,self=true]"}]');
+  const run = (i: number) => {
+    const policy = cfg.approvals[i];
+    return evaluatePullRequest({ config: { ...cfg, approvals: [{ ...policy, scope: cfg.approvals[1].scope }] }, snapshot: snap, pr: pr('alice'), lists: { approval: [] } });
+  };
+  assert.deepEqual(run(0).explanation!.approval.missing.map((m) => m.leaf), ['all[count=1,self=true]']);
+  assert.deepEqual(run(1).explanation!.approval.missing.map((m) => [m.leaf, m.needed]), [['security[count=1,self=true]', 1], ['{dan}[count=1,self=true]', 1]]);
+  assert.deepEqual(missingApprovals(undefined), []);
+});
