@@ -137,12 +137,16 @@ export class State {
       throw new Error('not a local-github state snapshot (version 1)');
     }
     const { core, extensions } = data as { core: Record<string, unknown>; extensions?: Record<string, unknown> };
+    if (typeof core !== 'object' || core === null) throw new Error('state snapshot lacks "core"');
+    // Decode everything before touching the live state, so a bad file changes nothing.
+    const decoded = new Map<string, Map<unknown, unknown>>();
     for (const key of PERSISTED) {
-      if (!(key in core)) throw new Error(`state snapshot lacks "${key}"`);
+      if (!Object.prototype.hasOwnProperty.call(core, key)) throw new Error(`state snapshot lacks "${key}"`);
       const value = decode(core[key]);
       if (!(value instanceof Map)) throw new Error(`state snapshot: "${key}" is not a map`);
-      (this as unknown as Record<string, unknown>)[key] = value;
+      decoded.set(key, value);
     }
+    for (const [key, value] of decoded) (this as unknown as Record<string, unknown>)[key] = value;
     for (const [name, e] of this.extensions) {
       e.reset();
       const saved = extensions && Object.prototype.hasOwnProperty.call(extensions, name) ? extensions[name] : undefined;
