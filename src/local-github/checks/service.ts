@@ -43,13 +43,19 @@ export interface PushInfo {
 
 export class ChecksService {
   readonly store = new ChecksStore();
-  readonly options: ChecksOptions;
+  options: ChecksOptions;
 
   constructor(
     private readonly deps: ChecksServiceDeps,
     options: Partial<ChecksOptions> = {},
   ) {
     this.options = { ...DEFAULT_CHECKS_OPTIONS, ...options };
+  }
+
+  /** Changes options at run time (control API validates them). */
+  configure(changes: Partial<ChecksOptions>): ChecksOptions {
+    this.options = { ...this.options, ...changes };
+    return this.options;
   }
 
   private requireCommit(repoId: number, sha: string, op: ChecksOperation): void {

@@ -260,6 +260,30 @@ test('check state is saved and restored with the emulator snapshot', async () =>
   await w.take();
 });
 
+test('control options: conclusion changes after completion can be forbidden; the rollup table can be reordered', async () => {
+  const origin = w.apiUrl.replace(/\/api\/v3$/, '');
+  const put = (body: unknown) => fetch(`${origin}/_emulator/checks/options`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  assert.equal((await put({ allow_conclusion_change_after_completed: 'no' })).status, 422);
+  assert.equal((await put({ conclusion_priority: ['success'] })).status, 422);
+  assert.equal((await put({ conclusion_priority: ['success', 'success', 'neutral', 'skipped', 'failure', 'cancelled', 'timed_out', 'action_required', 'stale'] })).status, 422);
+  const sha = w.push('options', { 'o.txt': 'o\n' });
+  const run = await w.checker.rest.checks.create({ owner, repo, name: 'fixed', head_sha: sha, conclusion: 'failure' });
+  const strict = await put({ allow_conclusion_change_after_completed: false });
+  assert.equal(((await strict.json()) as { allow_conclusion_change_after_completed: boolean }).allow_conclusion_change_after_completed, false);
+  assert.equal((await failure(w.checker.rest.checks.update({ owner, repo, check_run_id: run.data.id, conclusion: 'success' }))).status, 422);
+  await put({ allow_conclusion_change_after_completed: true });
+  await w.checker.rest.checks.update({ owner, repo, check_run_id: run.data.id, conclusion: 'success' });
+  await w.checker.rest.checks.create({ owner, repo, name: 'other', head_sha: sha, conclusion: 'neutral' });
+  const suiteId = run.data.check_suite?.id as number;
+  assert.equal((await w.checker.rest.checks.getSuite({ owner, repo, check_suite_id: suiteId })).data.conclusion, 'success');
+  const order = ['neutral', 'action_required', 'cancelled', 'timed_out', 'failure', 'startup_failure', 'stale', 'success', 'skipped'];
+  assert.equal((await put({ conclusion_priority: order })).status, 200);
+  await w.checker.rest.checks.create({ owner, repo, name: 'third', head_sha: sha, conclusion: 'success' });
+  assert.equal((await w.checker.rest.checks.getSuite({ owner, repo, check_suite_id: suiteId })).data.conclusion, 'neutral');
+  await put({ conclusion_priority: ['action_required', 'cancelled', 'timed_out', 'failure', 'startup_failure', 'stale', 'success', 'neutral', 'skipped'] });
+  await w.take();
+});
+
 // Last: it moves the clock 14 days forward.
 test('runs incomplete for 14 days become stale (clock advanced) and still validate (patched enum)', async () => {
   const sha = w.push('stale', { 's.txt': 's\n' });
