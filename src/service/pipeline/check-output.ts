@@ -47,10 +47,13 @@ function problemLine(p: Problem): string {
   return `${where}: ${p.message}`;
 }
 
-/** Problems in this repository's files become annotations; those in the org template repo cannot. */
+/**
+ * Problems in this repository's files become annotations; those in the org template repo cannot, and a
+ * missing file has no line to point at.
+ */
 export function annotationsFor(problems: readonly Problem[], level: Annotation['annotation_level']): Annotation[] {
   return problems
-    .filter((p) => p.source === undefined)
+    .filter((p) => p.source === undefined && p.absent !== true)
     .map((p) => {
       const line = p.line ?? 1;
       const a: Annotation = {

@@ -33,6 +33,8 @@ export interface Problem {
   line?: number;
   column?: number;
   message: string;
+  /** The file does not exist (nothing to annotate). */
+  absent?: boolean;
 }
 
 export type LoadedPolicy =
@@ -87,7 +89,7 @@ export async function loadPolicy(gh: PrGitHub, ref: RepoRef, repo: RepoData, o: 
   const templateRepo = `${name}-configuration`;
   const found = await findFile(gh, ref, repo, [configName, '.lgtm'], `template.${name}`, o, templateRepo);
   if (found === undefined) {
-    return { ok: false, hash: hashOf(), problems: [{ file: configName, message: `${configName} file not found` }] };
+    return { ok: false, hash: hashOf(), problems: [{ file: configName, message: `${configName} file not found`, absent: true }] };
   }
   let config: Config;
   const warnings: Problem[] = [];
@@ -108,7 +110,7 @@ export async function loadPolicy(gh: PrGitHub, ref: RepoRef, repo: RepoData, o: 
   const mPath = config.maintainers.path;
   const mFound = await findFile(gh, ref, repo, [mPath], 'template.MAINTAINERS', o, templateRepo);
   const hash = hashOf(found.text, mFound?.text);
-  if (mFound === undefined) return { ok: false, hash, problems: [{ file: mPath, message: `${mPath} file not found.` }] };
+  if (mFound === undefined) return { ok: false, hash, problems: [{ file: mPath, message: `${mPath} file not found.`, absent: true }] };
 
   const repoCtx: RepoContext = { owner: ref.owner, name: ref.repo, isOrg: repo.isOrg, enablingUser: o.enablingUser };
   const groups = referencedGroups(config.approvals.flatMap((p) => [p.match, p.antimatch, p.authormatch]));

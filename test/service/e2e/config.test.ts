@@ -1,0 +1,69 @@
+/** Broken policies end to end: located problems become check-run annotations on the exact line. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withWorld } from './harness.js';
+
+test('config errors: an invalid .checks-out is annotated on the exact line and the status says why', async () => {
+  const config = '{\n  approvals: [\n    { match: "all[count=1] and" }\n  ]\n}\n';
+  await withWorld({ config }, async (w) => {
+    const pr = await w.openPull();
+    const status = await w.status(pr.number);
+    assert.equal(status?.state, 'error');
+    assert.match(status?.description ?? '', /^Parsing \.checks-out file\. /);
+    const run = w.checkRun(pr.number);
+    assert.equal(run?.conclusion, 'failure');
+    assert.equal(run?.title, 'Invalid approval policy');
+    assert.match(run?.summary ?? '', /approval policy of the default branch is invalid/);
+    assert.equal(run?.annotations.length, 1);
+    const a = run!.annotations[0];
+    assert.equal(a.path, '.checks-out');
+    assert.equal(a.start_line, 3);
+    assert.equal(a.annotation_level, 'failure');
+    assert.match(a.message, /Unable to parse approval policy/);
+  });
+});
+
+test('config errors: a bad MAINTAINERS line is annotated on that line', async () => {
+  await withWorld({ maintainers: 'bob\ncarol\n   \ndave\n' }, async (w) => {
+    const pr = await w.openPull();
+    assert.equal((await w.status(pr.number))?.state, 'error');
+    const run = w.checkRun(pr.number);
+    assert.equal(run?.conclusion, 'failure');
+    const a = run?.annotations.find((x) => x.path === 'MAINTAINERS');
+    assert.equal(a?.start_line, 3, JSON.stringify(run?.annotations));
+    assert.match(a?.message ?? '', /Unable to parse line/);
+  });
+});
+
+test('config errors: a missing .checks-out is reported without annotations', async () => {
+  await withWorld({ config: null }, async (w) => {
+    const pr = await w.openPull();
+    assert.deepEqual(await w.status(pr.number), { state: 'error', description: 'Parsing .checks-out file. .checks-out file not found', creator: 'checks-out[bot]' });
+    assert.deepEqual(w.checkRun(pr.number)?.annotations, []);
+  });
+});
+
+test('config changed in the PR: the PR\'s broken version is annotated while the default branch still decides', async () => {
+  await withWorld({}, async (w) => {
+    const broken = '{\n  approvals: [\n    { match: "all[count=1]" }\n    { match: "nobody[count=1]", scope: { branches: ["x"] } }\n  ]\n}\n';
+    const pr = await w.openPull({ files: { '.checks-out': broken } });
+    await w.comment(pr.number, 'bob', 'I approve');
+    assert.equal((await w.status(pr.number))?.description, 'approved by bob');
+    const run = w.checkRun(pr.number);
+    assert.equal(run?.conclusion, 'failure');
+    assert.match(run?.summary ?? '', /This pull request's version of the policy files is invalid/);
+    assert.ok((run?.annotations.length ?? 0) >= 1, JSON.stringify(run));
+    for (const a of run!.annotations) {
+      assert.equal(a.path, '.checks-out');
+      assert.equal(a.annotation_level, 'failure');
+    }
+    assert.ok(run!.annotations.some((a) => a.start_line === 4), JSON.stringify(run!.annotations));
+
+    // Fixing it in the PR clears the failure.
+    await w.push('feature', { '.checks-out': '{ approvals: [ { match: "all[count=1,self=false]" } ] }\n' });
+    await w.comment(pr.number, 'bob', 'I approve');
+    const fixed = w.checkRun(pr.number);
+    assert.equal(fixed?.conclusion, 'success');
+    assert.deepEqual(fixed?.annotations, []);
+  });
+});
