@@ -154,6 +154,7 @@ test('list runs for a ref (SHA, branch, heads/, tags/) and in a suite: filters, 
     validateResponse('GET', '/repos/{owner}/{repo}/commits/{ref}/check-runs', 200, res.data);
     assert.equal(res.data.total_count, 3, ref);
     assert.deepEqual(Object.keys(res.data), ['total_count', 'check_runs']);
+    assert.equal(res.headers.link, undefined, 'no Link when one page holds everything');
   }
   const count = async (q: Record<string, unknown>) => (await w.reader.rest.checks.listForRef({ owner, repo, ref: sha, ...q })).data.total_count;
   assert.equal(await count({ filter: 'all' }), 4);
@@ -166,6 +167,8 @@ test('list runs for a ref (SHA, branch, heads/, tags/) and in a suite: filters, 
   const page1 = await w.reader.rest.checks.listForRef({ owner, repo, ref: sha, filter: 'all', per_page: 1 });
   const base = `${w.apiUrl}/repositories/${w.repo.id}/commits/${sha}/check-runs`;
   assert.equal(page1.headers.link, `<${base}?filter=all&per_page=1&page=2>; rel="next", <${base}?filter=all&per_page=1&page=4>; rel="last"`);
+  const last = await w.reader.rest.checks.listForRef({ owner, repo, ref: sha, filter: 'all', per_page: 1, page: 4 });
+  assert.equal(last.headers.link, `<${base}?filter=all&per_page=1&page=3>; rel="prev", <${base}?filter=all&per_page=1&page=1>; rel="first"`);
   const all = await w.reader.paginate(w.reader.rest.checks.listForRef, { owner, repo, ref: sha, filter: 'all', per_page: 1 });
   assert.equal(all.length, 4);
   assert.equal(new Set(all.map((r) => r.id)).size, 4);
