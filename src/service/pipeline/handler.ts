@@ -64,6 +64,7 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
     const log = ctx.logger.child({ job: job.key, deliveries: job.deliveries.map((d) => d.id) });
     for (const i of t.ignored) log.debug({ delivery: i.id, why: i.why }, 'delivery needs no evaluation');
     for (const p of t.pushes) await recordPushTime(o.sdb, p.repo, p.sha, p.at, p.source);
+    if (t.refresh) o.membership.clear();
 
     const repos = new Set([...t.prs.keys(), ...t.shas.map((s) => s.repo)]);
     for (const repo of repos) {

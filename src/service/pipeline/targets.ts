@@ -28,6 +28,11 @@ export interface JobTargets {
   pushes: PushObservation[];
   /** Installation id seen in the deliveries, per repo (App mode). */
   installations: Map<string, number>;
+  /**
+   * A person asked for a re-evaluation (Re-evaluate button, re-run): what GitHub sends no webhook for, such
+   * as team membership, may have changed, so cached look-ups should not be trusted.
+   */
+  refresh: boolean;
   /** Deliveries that asked for nothing, with why (for the log). */
   ignored: { id: string; why: string }[];
 }
@@ -57,7 +62,7 @@ const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const PR_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft']);
 
 export function jobTargets(deliveries: readonly DeliveryLike[], o: TargetOptions): JobTargets {
-  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), ignored: [] };
+  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, ignored: [] };
   for (const d of deliveries) {
     let p: Obj | undefined;
     try {
@@ -142,6 +147,7 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
     }
     case 'check_suite': {
       if (action !== 'requested' && action !== 'rerequested') return `check_suite.${action ?? '?'} needs nothing`;
+      if (action === 'rerequested') t.refresh = true;
       const suite = obj(p.check_suite);
       const prs = prNumbersOf(suite?.pull_requests);
       if (prs.length > 0) {
@@ -159,6 +165,7 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
       } else if (action !== 'rerequested') {
         return `check_run.${action ?? '?'} needs nothing`;
       }
+      t.refresh = true;
       const prs = prNumbersOf(run?.pull_requests);
       if (prs.length > 0) {
         for (const n of prs) addPr(t, repo, n);
