@@ -124,6 +124,15 @@ function migrations(driver: DbDriver): Record<string, Migration> {
         await db.schema.createIndex('ix_decisions_pr').on('decisions').columns(['repo', 'pr_number', 'decided_at']).execute();
       },
     },
+    '004_queue_keys_has_work': {
+      // Claims look only at keys with work (or an expired lease) instead of scanning every PR ever seen.
+      async up(db: AnyDb) {
+        await db.schema.alterTable('queue_keys').addColumn('has_work', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await sql`update queue_keys set has_work = 1 where exists (select 1 from deliveries d where d.job_key = queue_keys.job_key and d.status = 'pending')`.execute(db);
+        await db.schema.createIndex('ix_queue_keys_has_work').on('queue_keys').columns(['has_work', 'run_after']).execute();
+        await db.schema.createIndex('ix_queue_keys_lease').on('queue_keys').column('lease_expires_at').execute();
+      },
+    },
   };
 }
 

@@ -93,6 +93,8 @@ export interface QueueKeysTable {
   lease_owner: string | null;
   lease_expires_at: number | null;
   run_after: number;
+  /** 1 when deliveries may be pending: set by enqueue and retry, cleared by the claim that takes them. */
+  has_work: Generated<number>;
 }
 
 /** When a head SHA was pushed, as observed by checks-out (not the forgeable committer date). */

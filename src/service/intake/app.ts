@@ -3,7 +3,7 @@
  * persists it in the durable queue and answers at once (202); the work happens in the workers. Also
  * `GET /healthz` and `GET /metrics`. A delivery that fails authentication leaves no trace in the database.
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { verify } from '@octokit/webhooks-methods';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.js';
@@ -52,7 +52,7 @@ const EVENT_NAME = /^[a-z_]{1,64}$/;
 export type IntakeApp = Awaited<ReturnType<typeof buildIntakeApp>>;
 
 export async function buildIntakeApp(o: IntakeOptions) {
-  const app = Fastify({ loggerInstance: o.logger, bodyLimit: MAX_BODY, disableRequestLogging: true, ...(o.https ? { https: o.https } : {}) });
+  const app = Fastify({ loggerInstance: o.logger, bodyLimit: MAX_BODY, logController: new LogController({ disableRequestLogging: true }), ...(o.https ? { https: o.https } : {}) });
   const now = o.now ?? Date.now;
 
   // One line per request (spec §18): 4xx at warn, 5xx at error, quiet user agents skipped.

@@ -14,6 +14,8 @@ import { sql } from 'kysely';
 import { writeTransaction, type ServiceDb } from '../db/connect.js';
 import type { DeliveryStatus } from '../db/schema.js';
 
+type Trx = Parameters<Parameters<typeof writeTransaction>[1]>[0];
+
 export interface EnqueueInput {
   id: string;
   event: string;
@@ -121,10 +123,12 @@ export class JobQueue {
         if (Number(revived.numUpdatedRows) === 0) return 'duplicate';
         outcome = 'requeued';
       }
+      // DO UPDATE (not DO NOTHING) so that on PostgreSQL this waits for a claim holding the key row:
+      // has_work is then set after that claim cleared it, and the new delivery is never stranded.
       await trx
         .insertInto('queue_keys')
-        .values({ job_key: key, lease_owner: null, lease_expires_at: null, run_after: now })
-        .onConflict((oc) => oc.column('job_key').doNothing())
+        .values({ job_key: key, lease_owner: null, lease_expires_at: null, run_after: now, has_work: 1 })
+        .onConflict((oc) => oc.column('job_key').doUpdateSet({ has_work: 1 }))
         .execute();
       return outcome;
     });
@@ -136,59 +140,71 @@ export class JobQueue {
     const token = `${workerId}:${randomUUID()}`;
     const expires = now + this.options.leaseMs;
     return writeTransaction(this.sdb, async (trx) => {
-      let pick = trx
-        .selectFrom('queue_keys as k')
-        .select('k.job_key')
-        .where((eb) => eb.or([eb('k.lease_expires_at', 'is', null), eb('k.lease_expires_at', '<', now)]))
-        .where('k.run_after', '<=', now)
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('deliveries as d')
-              .select(sql.lit(1).as('one'))
-              .whereRef('d.job_key', '=', 'k.job_key')
-              .where('d.status', 'in', ['pending', 'running']),
-          ),
-        )
-        .orderBy('k.run_after')
-        .orderBy('k.job_key')
-        .limit(1);
-      if (this.sdb.driver === 'postgres') pick = pick.forUpdate().skipLocked();
-      const row = await pick.executeTakeFirst();
-      if (!row) return undefined;
-      await trx
-        .updateTable('queue_keys')
-        .set({ lease_owner: token, lease_expires_at: expires })
-        .where('job_key', '=', row.job_key)
-        .execute();
-      // 'running' rows here belong to a lease that expired (a crashed worker): they are taken over.
-      const rows = await trx
-        .updateTable('deliveries')
-        .set({ status: 'running', lease_owner: token, lease_expires_at: expires, attempts: sql`attempts + 1` })
-        .where('job_key', '=', row.job_key)
-        .where('status', 'in', ['pending', 'running'])
-        .returning(['id', 'event', 'action', 'payload', 'received_at', 'attempts', 'pr_key', 'repo'])
-        .execute();
-      rows.sort((a, b) => a.received_at - b.received_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const deliveries: QueuedDelivery[] = rows.map((r) => ({
-        id: r.id,
-        event: r.event,
-        action: r.action,
-        payload: r.payload,
-        receivedAt: r.received_at,
-        attempts: r.attempts,
-        prKey: r.pr_key,
-        repo: r.repo,
-      }));
-      return {
-        key: row.job_key,
-        prKey: deliveries.find((d) => d.prKey !== null)?.prKey ?? null,
-        leaseToken: token,
-        leaseExpiresAt: expires,
-        attempts: Math.max(0, ...deliveries.map((d) => d.attempts)),
-        deliveries,
-      };
+      // A few tries: a key flagged with work whose deliveries were already taken is cleared and skipped.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const key = (await this.pickExpired(trx, now)) ?? (await this.pickReady(trx, now));
+        if (key === undefined) return undefined;
+        await trx
+          .updateTable('queue_keys')
+          .set({ lease_owner: token, lease_expires_at: expires, has_work: 0 })
+          .where('job_key', '=', key)
+          .execute();
+        // 'running' rows here belong to a lease that expired (a crashed worker): they are taken over.
+        const rows = await trx
+          .updateTable('deliveries')
+          .set({ status: 'running', lease_owner: token, lease_expires_at: expires, attempts: sql`attempts + 1` })
+          .where('job_key', '=', key)
+          .where('status', 'in', ['pending', 'running'])
+          .returning(['id', 'event', 'action', 'payload', 'received_at', 'attempts', 'pr_key', 'repo'])
+          .execute();
+        if (rows.length === 0) {
+          await trx.updateTable('queue_keys').set({ lease_owner: null, lease_expires_at: null }).where('job_key', '=', key).execute();
+          continue;
+        }
+        rows.sort((a, b) => a.received_at - b.received_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const deliveries: QueuedDelivery[] = rows.map((r) => ({
+          id: r.id,
+          event: r.event,
+          action: r.action,
+          payload: r.payload,
+          receivedAt: r.received_at,
+          attempts: r.attempts,
+          prKey: r.pr_key,
+          repo: r.repo,
+        }));
+        return {
+          key,
+          prKey: deliveries.find((d) => d.prKey !== null)?.prKey ?? null,
+          leaseToken: token,
+          leaseExpiresAt: expires,
+          attempts: Math.max(0, ...deliveries.map((d) => d.attempts)),
+          deliveries,
+        };
+      }
+      return undefined;
     });
+  }
+
+  /** A key whose lease expired: its worker died (or stalled) mid-job. */
+  private async pickExpired(trx: Trx, now: number): Promise<string | undefined> {
+    let q = trx.selectFrom('queue_keys').select('job_key').where('lease_expires_at', '<', now).orderBy('lease_expires_at').limit(1);
+    if (this.sdb.driver === 'postgres') q = q.forUpdate().skipLocked();
+    return (await q.executeTakeFirst())?.job_key;
+  }
+
+  /** The key with work that has waited longest (run_after moves to the back after each completion). */
+  private async pickReady(trx: Trx, now: number): Promise<string | undefined> {
+    let q = trx
+      .selectFrom('queue_keys')
+      .select('job_key')
+      .where('has_work', '=', 1)
+      .where('lease_expires_at', 'is', null)
+      .where('run_after', '<=', now)
+      .orderBy('run_after')
+      .orderBy('job_key')
+      .limit(1);
+    if (this.sdb.driver === 'postgres') q = q.forUpdate().skipLocked();
+    return (await q.executeTakeFirst())?.job_key;
   }
 
   /** Renews the lease of a long job. False when the lease was lost (expired and taken over). */
@@ -234,7 +250,7 @@ export class JobQueue {
     const dead = job.attempts >= this.options.maxAttempts;
     const delay = opts.retryAfterMs !== undefined && opts.retryAfterMs >= 0 ? opts.retryAfterMs : this.backoff(job.attempts);
     return writeTransaction(this.sdb, async (trx) => {
-      const released = await this.release(trx, job, dead ? now : now + delay);
+      const released = await this.release(trx, job, dead ? now : now + delay, !dead);
       if (!released) return 'lost';
       const status: DeliveryStatus = dead ? 'failed' : 'pending';
       await trx
@@ -266,10 +282,10 @@ export class JobQueue {
     return Number(r.numDeletedRows);
   }
 
-  private async release(trx: Parameters<Parameters<typeof writeTransaction>[1]>[0], job: ClaimedJob, runAfter: number): Promise<boolean> {
+  private async release(trx: Trx, job: ClaimedJob, runAfter: number, hasWork = false): Promise<boolean> {
     const r = await trx
       .updateTable('queue_keys')
-      .set({ lease_owner: null, lease_expires_at: null, run_after: runAfter })
+      .set(hasWork ? { lease_owner: null, lease_expires_at: null, run_after: runAfter, has_work: 1 } : { lease_owner: null, lease_expires_at: null, run_after: runAfter })
       .where('job_key', '=', job.key)
       .where('lease_owner', '=', job.leaseToken)
       .executeTakeFirst();
