@@ -134,7 +134,7 @@ function codeSpan(s: string): string {
 }
 
 /** Markdown for the check-run summary: policy, checks, who approved and why not, the expression tree. */
-export function renderExplanationMarkdown(d: Decision): string {
+export function renderExplanationMarkdown(d: Decision, options: { maxFeedbackRows?: number } = {}): string {
   const e = d.explanation;
   const out = [`**${escapeMarkdown(d.description)}**`, ''];
   const policyName = d.policy.name !== '' ? ` ${escapeMarkdown(d.policy.name)}` : '';
@@ -157,13 +157,6 @@ export function renderExplanationMarkdown(d: Decision): string {
   );
   const cutoff = cutoffLine(e);
   if (cutoff !== undefined) out.push(`| Counting feedback after | ${escapeMarkdown(cutoff)} |`);
-  if (e.feedback.length > 0) {
-    out.push('', '| Who | Feedback | Counted | Why |', '|---|---|---|---|');
-    for (const f of e.feedback) {
-      const counted = f.approved ? 'approval' : f.disapproved ? 'disapproval' : 'no';
-      out.push(`| ${escapeMarkdown(f.login)} | ${escapeMarkdown(itemLabel(f).replace(/ by \S+/, ''))} | ${counted} | ${escapeKeepingCode(f.summary)} |`);
-    }
-  }
   for (const [name, trace] of [['match', e.approval.trace], ['antimatch', e.disapproval.trace]] as const) {
     if (trace === undefined) continue;
     out.push('', `**Expression (${name})**`, '');
@@ -173,6 +166,17 @@ export function renderExplanationMarkdown(d: Decision): string {
   }
   const missing = missingText(e);
   if (missing.length > 0) out.push('', ...missing.map((m) => `- ${escapeKeepingCode(m)}`));
+  if (e.feedback.length > 0) {
+    // The most recent rows matter most; very long conversations are cut from the oldest end.
+    const max = Math.max(1, options.maxFeedbackRows ?? 100);
+    const shown = e.feedback.slice(-max);
+    out.push('', '| Who | Feedback | Counted | Why |', '|---|---|---|---|');
+    if (shown.length < e.feedback.length) out.push(`| | ${e.feedback.length - shown.length} earlier items not shown | | |`);
+    for (const f of shown) {
+      const counted = f.approved ? 'approval' : f.disapproved ? 'disapproval' : 'no';
+      out.push(`| ${escapeMarkdown(f.login)} | ${escapeMarkdown(itemLabel(f).replace(/ by \S+/, ''))} | ${counted} | ${escapeKeepingCode(f.summary)} |`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }
 

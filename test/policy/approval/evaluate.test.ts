@@ -101,3 +101,13 @@ test('missing approvals: cheapest side of or, cheapest choices of atleast, nothi
   assert.deepEqual(run(1).explanation!.approval.missing.map((m) => [m.leaf, m.needed]), [['security[count=1,self=true]', 1], ['{dan}[count=1,self=true]', 1]]);
   assert.deepEqual(missingApprovals(undefined), []);
 });
+
+test('long conversations: the Markdown keeps the most recent feedback rows', () => {
+  const cfg = config('approvals:[{}]\ncommit: {range: "all", antirange: "all"}');
+  const feedback = Array.from({ length: 30 }, (_, i) => comment(`user${i}`, 'hello', i));
+  const d = evaluatePullRequest({ config: cfg, snapshot: snap, pr: pr('alice'), feedback, commits: [head] });
+  const md = renderExplanationMarkdown(d, { maxFeedbackRows: 5 });
+  assert.match(md, /25 earlier items not shown/);
+  assert.ok(md.includes('| user29 |') && !md.includes('| user24 |'));
+  assert.ok(md.indexOf('**Expression (match)**') < md.indexOf('| Who |'));
+});
