@@ -155,12 +155,12 @@ export function gatherFeedback(input: GatherInput): GatheredFeedback {
     }
     records.push(record);
   }
-  // Stable: comments before reviews on equal times, then input order.
+  // Chronological; comments before reviews on equal times, then input order. (Two undated items give
+  // -Infinity - -Infinity = NaN, which is falsy, so the tie-breakers decide.)
   const ordered = records
     .map((r, i) => ({ r, i, t: sortTime(r), k: r.item.type === 'comment' ? 0 : 1 }))
     .sort((a, b) => a.t - b.t || a.k - b.k || a.i - b.i)
     .map((x) => x.r);
-  // (-Infinity - -Infinity is NaN, which sort treats as 0: falls through to the tie-breakers only via ||)
   return {
     approval: ordered.filter((r) => r.approvalExclusion === undefined).map((r) => r.item),
     disapproval: ordered.filter((r) => r.disapprovalExclusion === undefined).map((r) => r.item),
