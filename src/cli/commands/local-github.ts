@@ -78,8 +78,9 @@ export async function startLocalGitHub(args: string[]): Promise<LocalGitHubRun> 
   }
   const where = await lg.start(opts.port, opts.host);
   const creds = credentialsOf(lg);
-  out(`${JSON.stringify(creds)}\n`);
+  // The file is written before the line is printed, so a reader of stdout can rely on it.
   if (opts.credentialsOut) await writeFile(opts.credentialsOut, `${JSON.stringify(creds, null, 2)}\n`, { mode: 0o600 });
+  out(`${JSON.stringify(creds)}\n`);
   err(`local GitHub: API ${where.api_url}, web ${where.web_url}, control ${where.web_url}/_emulator${loaded ? ` (state loaded from ${opts.state})` : ''}\n`);
 
   let resolveDone!: (code: number) => void;
