@@ -134,6 +134,8 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
     }
     case 'push': {
       const after = str(p.after);
+      // Only branch heads can be PR heads; a tag push says nothing about when a head was pushed.
+      if (!str(p.ref)?.startsWith('refs/heads/')) return 'not a branch push';
       if (p.deleted === true || after === undefined || !SHA.test(after) || /^0+$/.test(after)) return 'branch deleted';
       t.pushes.push({ repo, sha: after, at: d.receivedAt, source: 'push' });
       // A push to a PR branch also arrives as pull_request.synchronize; evaluating twice is harmless but wasteful.
