@@ -67,3 +67,19 @@ test('config changed in the PR: the PR\'s broken version is annotated while the 
     assert.deepEqual(fixed?.annotations, []);
   });
 });
+
+test('config errors: more than 50 problems are all annotated (sent 50 per request)', async () => {
+  const policies = Array.from({ length: 60 }, (_, i) => `    { name: "p${i}", scope: { branches: ["b${i}"] }, match: "a and" }`);
+  const config = `{\n  approvals: [\n${policies.join('\n')}\n    { match: "all[count=1]" }\n  ]\n}\n`;
+  await withWorld({ config }, async (w) => {
+    const pr = await w.openPull();
+    const run = w.checkRun(pr.number);
+    assert.equal(run?.conclusion, 'failure');
+    assert.equal(run?.annotations.length, 60);
+    assert.deepEqual(
+      run!.annotations.map((a) => a.start_line).sort((a, b) => a - b),
+      Array.from({ length: 60 }, (_, i) => i + 3),
+    );
+    assert.match((await w.status(pr.number))?.description ?? '', /\(and 59 more\)$/);
+  });
+});
