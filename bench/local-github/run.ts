@@ -36,7 +36,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 const base = new URL(ready.api_url);
 
 function call(method: string, path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const payload = JSON.stringify(body);
+  const payload = body === undefined ? '' : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -96,6 +96,8 @@ const progressRate = await load(RUNS, (i) =>
 const completeRate = await load(RUNS, (i) =>
   call('PATCH', `${repoPath}/check-runs/${ids[i]}`, { conclusion: i % 10 === 0 ? 'failure' : 'success', output: { title: 'Done', summary: `run ${i} done` } }), 200);
 const heap2 = (await ask('heap')) as { heap: number };
+// The floor: the cheapest authenticated API call (`GET /rate_limit`) through the same server and client.
+const floorRate = await load(RUNS, () => call('GET', '/rate_limit', undefined), 200);
 await ask('close');
 // Let the server exit on its own (a CPU profile, if asked for, is written at exit); kill it if it lingers.
 await new Promise<void>((resolve) => {
@@ -120,6 +122,8 @@ const figures = {
   heapMiBPer10kCreated: Number(perTenThousand(heap1.heap - heap0.heap).toFixed(1)),
   heapMiBPer10kCompleted: Number(perTenThousand(heap2.heap - heap0.heap).toFixed(1)),
   gc: heap0.gc,
+  floorPerSecond: Math.round(floorRate.wall),
+  floorPerBusySecond: Math.round(floorRate.busy),
 };
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown CPU',
@@ -133,6 +137,7 @@ const machine = {
 console.log(`check runs: ${RUNS} over loopback, ${CONCURRENCY} requests in flight (server in its own process)`);
 console.log(`  create: ${figures.createPerSecond}/s wall-clock, ${figures.createPerBusySecond}/s per server CPU-second`);
 console.log(`  update: ${figures.updatePerSecond}/s wall-clock, ${figures.updatePerBusySecond}/s per server CPU-second (target ≥ ${TARGET_UPDATES}/s: ${figures.updatePerSecond >= TARGET_UPDATES ? 'met' : 'NOT met'})`);
+console.log(`  floor (GET /rate_limit): ${figures.floorPerSecond}/s wall-clock, ${figures.floorPerBusySecond}/s per server CPU-second`);
 console.log(`  heap per 10,000 runs: ${figures.heapMiBPer10kCreated} MiB created, ${figures.heapMiBPer10kCompleted} MiB after two updates${figures.gc ? '' : ' (no --expose-gc: rough)'}`);
 console.log(`  ${machine.cpu}, nproc ${machine.nproc}, ${machine.memGiB} GiB; Node ${machine.node}; ${machine.date}; load ${machine.load}`);
 
@@ -149,6 +154,8 @@ function writeSection(): string {
     'client costs little; the server runs in its own process). Each run is created, then',
     'updated twice (in_progress with output, then completed with a conclusion, which rolls up the suite).',
     `${RUNS.toLocaleString('en')} runs on one commit, ${NAMES} names, ${CONCURRENCY} requests in flight, no webhook receivers.`,
+    'The floor is the cheapest authenticated call through the same server and client (framework, auth, rate',
+    'limit, headers and loopback TCP): what any endpoint costs before its own work.',
     '"Per server CPU-second" divides by the CPU time of the server process (its own cost, meaningful when other',
     'work competes for the cores; see the load average). Heap: the server\'s V8 heap after a full GC, difference',
     'from before the first create.',
@@ -165,6 +172,8 @@ function writeSection(): string {
     `| check-run creates / s per server CPU-second | ${figures.createPerBusySecond.toLocaleString('en')} |`,
     `| check-run updates / s (wall-clock; target ≥ ${TARGET_UPDATES.toLocaleString('en')}) | ${figures.updatePerSecond.toLocaleString('en')} |`,
     `| check-run updates / s per server CPU-second | ${figures.updatePerBusySecond.toLocaleString('en')} |`,
+    `| floor: \`GET /rate_limit\` / s (wall-clock) | ${figures.floorPerSecond.toLocaleString('en')} |`,
+    `| floor: \`GET /rate_limit\` / s per server CPU-second | ${figures.floorPerBusySecond.toLocaleString('en')} |`,
     `| heap per 10,000 runs, as created | ${figures.heapMiBPer10kCreated} MiB |`,
     `| heap per 10,000 runs, after the updates | ${figures.heapMiBPer10kCompleted} MiB |`,
     END,
