@@ -85,6 +85,13 @@ test('npm start demo: the maintainer approves and the check run and status turn 
     assert.ok(done, 'the check run is success');
     assert.equal(done.app?.slug, 'checks-out');
     assert.equal(done.details_url, `${urls.service}/pr/${DEMO_REPO}/1`);
+
+    // As docs/demo.md says: the author's own approval does not count, a maintainer's disapproval blocks.
+    const as = (login: string) => new Octokit({ baseUrl: demo.credentials.api_url, auth: demo.credentials.users.find((u) => u.login === login)!.token });
+    await as(DEMO_AUTHOR).rest.issues.createComment({ owner, repo, issue_number: 1, body: 'I approve' });
+    await as('bob').rest.issues.createComment({ owner, repo, issue_number: 1, body: 'I disapprove' });
+    const blocked = await waitForStatus(running, (s) => s?.state === 'pending');
+    assert.equal(blocked.status?.description, 'blocked by bob');
   } finally {
     await running?.stop();
     rmSync(dir, { recursive: true, force: true });
