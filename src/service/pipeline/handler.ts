@@ -4,6 +4,7 @@
  * key (or one delivery), so two workers never evaluate the same PR at once; coalesced deliveries lead to
  * one evaluation of the PR's latest state.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ServiceDb } from '../db/connect.js';
 import type { ClaimedJob } from '../queue/queue.js';
@@ -16,7 +17,7 @@ import type { PrGitHub, RepoRef } from './github-port.js';
 import type { PolicyEnv } from './load-policy.js';
 import type { MembershipCache } from './membership-cache.js';
 import { publishReport, startCheckRun } from './publish.js';
-import { jobTargets } from './targets.js';
+import { FOLLOW_UP_EVENT, jobTargets } from './targets.js';
 
 export interface RepoAccess {
   /**
@@ -38,8 +39,30 @@ export interface PipelineOptions {
   publicUrl: string;
   logger: Logger;
   now?: () => number;
+  /**
+   * Queues a follow-up delivery on a PR's own key (see `followUpDelivery`). With it, a job that is not
+   * about exactly one PR (a status, a suite of several PRs) hands each PR to that PR's serialised job
+   * instead of evaluating it alongside, so two evaluations of one PR never race. Without it (tests, tools)
+   * such PRs are evaluated inline.
+   */
+  followUp?: (delivery: FollowUp) => Promise<void>;
   /** Called after each evaluation (metrics). */
   onEvaluated?: (info: { repo: string; pr: number; ms: number; outcome: PrOutcome['kind'] }) => void;
+}
+
+export interface FollowUp {
+  id: string;
+  event: typeof FOLLOW_UP_EVENT;
+  payload: string;
+  /** `owner/repo#n`, lower-case repository, as intake keys PR deliveries. */
+  prKey: string;
+  repo: string;
+  receivedAt: number;
+}
+
+export function followUpDelivery(repo: string, pr: number, installationId: number | undefined, reason: string, now: number): FollowUp {
+  const payload = { repository: { full_name: repo }, pull_request: { number: pr }, reason, ...(installationId !== undefined ? { installation: { id: installationId } } : {}) };
+  return { id: `internal:${randomUUID()}`, event: FOLLOW_UP_EVENT, payload: JSON.stringify(payload), prKey: `${repo.toLowerCase()}#${pr}`, repo, receivedAt: now };
 }
 
 /** Thrown when a job's lease was lost mid-way: its results must not be posted. */
@@ -85,6 +108,11 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
         }
       }
       for (const n of [...numbers].sort((a, b) => a - b)) {
+        if (o.followUp && job.prKey !== `${repo.toLowerCase()}#${n}`) {
+          await o.followUp(followUpDelivery(repo, n, t.installations.get(repo), job.deliveries.map((d) => d.event).join(','), now()));
+          log.debug({ repo, pr: n }, 'handed to the pull request\'s own job');
+          continue;
+        }
         await evaluateAndReport(o, access, ref, n, job, ctx, log.child({ repo, pr: n }), now);
       }
     }

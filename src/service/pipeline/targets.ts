@@ -51,6 +51,9 @@ export interface TargetOptions {
   checkRunName: string;
 }
 
+/** The pipeline's own follow-up deliveries (see handler.ts); the dot keeps it out of GitHub's event names. */
+export const FOLLOW_UP_EVENT = 'checks-out.evaluate';
+
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -175,6 +178,8 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
       }
       return addSha(t, repo, str(run?.head_sha), `check_run.${action}`);
     }
+    case FOLLOW_UP_EVENT:
+      return addPr(t, repo, num(obj(p.pull_request)?.number));
     default:
       return `${d.event} needs no evaluation`;
   }

@@ -129,6 +129,10 @@ export class World {
       publicUrl: 'http://checks-out.test',
       logger,
       now: () => this.clock.now(),
+      followUp: async (f) => {
+        await this.queue.enqueue(f);
+        this.worker.wake();
+      },
     });
     this.worker = new Worker({
       queue: this.queue,

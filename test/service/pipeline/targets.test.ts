@@ -227,3 +227,14 @@ test('many deliveries for one PR coalesce into one target', () => {
   const t = jobTargets(many, O);
   assert.deepEqual(prsOf(t), { 'acme/widgets': [1] });
 });
+
+test('the pipeline\'s own follow-up deliveries target their PR (and cannot be sent by GitHub: the name has a dot)', async () => {
+  const { followUpDelivery } = await import('../../../src/service/pipeline/handler.js');
+  const f = followUpDelivery('Acme/Widgets', 12, 99, 'status', 5);
+  assert.equal(f.prKey, 'acme/widgets#12');
+  assert.match(f.id, /^internal:/);
+  const t = jobTargets([{ id: f.id, event: f.event, payload: f.payload, receivedAt: f.receivedAt }], O);
+  assert.deepEqual(prsOf(t), { 'Acme/Widgets': [12] });
+  assert.deepEqual([...t.installations], [['Acme/Widgets', 99]]);
+  assert.doesNotMatch(f.event, /^[a-z_]{1,64}$/);
+});
