@@ -107,3 +107,10 @@ test(
     assert.equal(e.message, '2 error(s) occurred:\n\n* Final scope must have no paths\n* Final scope must have no branches');
   },
 );
+
+test('§2.5 a policy tag section must compile too (and checks docker)', () => {
+  assert.equal(fails('approvals:[{tag: {template: "{{.Nope}}"}}]').message.length > 0, true);
+  const e = fails('approvals:[{tag: {template: "a b{{.Version}}"}}]');
+  assert.ok(e instanceof PolicyError);
+  assert.ok(cfg('approvals:[{tag: {template: "v{{.Version}}"}}]').approvals[0].tag?.template === 'v{{.Version}}');
+});

@@ -113,3 +113,21 @@ test('§3.5 universe: anyone, reviews included', () => {
   const d = ev('universe[count=2]', [r('stranger', 'APPROVED'), c('other', 'I approve')]);
   assert.deepEqual(d.approvers, ['other', 'stranger']);
 });
+
+const withPolicy = (policy: string, approval: FeedbackItem[], author = 'alice') =>
+  evaluatePullRequest({ config: cfg(`approvals:[${policy}]`), snapshot: people, pr: pr(author), lists: { approval } });
+
+test('§3.6 authormatch runs on the single synthetic author item', () => {
+  assert.equal(withPolicy('{authormatch: "eng"}', approve('bob')).validAuthor, true);
+  assert.equal(withPolicy('{authormatch: "ops"}', approve('bob')).validAuthor, false);
+  assert.equal(withPolicy('{authormatch: "not ops"}', approve('bob')).validAuthor, true);
+  assert.equal(withPolicy('{authormatch: "universe[count=1,self=false]"}', approve('bob')).validAuthor, false);
+  assert.equal(withPolicy('{authormatch: "all[count=2]"}', approve('bob')).validAuthor, false);
+  // Feedback does not matter for the author check.
+  assert.equal(withPolicy('{authormatch: "ops"}', approve('carol'), 'mallory').description, 'pull request author not allowed');
+});
+
+test('§3.6 an antimatch using author() blocks on the author alone, with no disapprovers', () => {
+  const d = withPolicy('{antimatch: "author(eng)"}', approve('bob'));
+  assert.deepEqual([d.approved, d.disapprovers, d.approvers, d.description], [false, [], [], 'no approvals received']);
+});

@@ -170,3 +170,14 @@ test('§6.2 hostile commit graphs: a merge whose parent is itself, or a cycle, t
     assert.equal(typeof d.approved, 'boolean');
   }
 });
+
+test(
+  '§6.1 reading taken: a comment revived by an edit keeps its created_at for ordering',
+  { todo: 'spec divergence (arguable): feedback.ts sortTime orders a revived comment by updatedAt; §6.1 says timestamp = created_at' },
+  () => {
+    // carol approved by comment before the push (edited after it), then requested changes after the push.
+    const d = ev('approvals:[{}]', [c('carol', 'I approve', 500, 3000), r('carol', 'CHANGES_REQUESTED', 2500)], { headPushedAt: 2000 });
+    assert.deepEqual(who(d.approvalList), ['comment:carol', 'review:carol']);
+    assert.equal(d.description, 'blocked by carol');
+  },
+);
