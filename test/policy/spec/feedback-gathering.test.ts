@@ -181,3 +181,26 @@ test(
     assert.equal(d.description, 'blocked by carol');
   },
 );
+
+test('§6.1 only the top-level commit section is used: a policy-level commit key is ignored', () => {
+  const d = ev('approvals:[{commit: {range: "all"}}]', [c('bob', 'I approve', 500)], { headPushedAt: 2000 });
+  assert.deepEqual(d.approvers, []);
+});
+
+test('§6.1 range all with antirange head: approvals persist, disapprovals reset on push', () => {
+  const d = ev('approvals:[{}], commit: {range: "all", antirange: "head"}', [r('carol', 'CHANGES_REQUESTED', 500), c('bob', 'I approve', 600)], { headPushedAt: 2000 });
+  assert.deepEqual([d.approved, d.approvers, d.disapprovers], [true, ['bob'], []]);
+});
+
+test('§6.4/§6.5 affirmation and the lookback scale to a large feedback list', () => {
+  const many: FeedbackItem[] = [];
+  for (let i = 0; i < 20_000; i++) many.push(c(i % 2 ? 'bob' : 'carol', i % 5 ? 'chatter' : 'I approve', 3000 + i));
+  many.push(r('dan', 'CHANGES_REQUESTED', 99_999));
+  const d = ev('approvals:[{match: "all[count=2,self=false]", antimatch: "all[count=2]"}]', many, {
+    headPushedAt: 2000,
+    commits: [commit('alice'), commit('bob', { sha: 'h1', committedAt: 1000 })],
+  });
+  // bob wrote a commit: without his approvals only carol remains → not affirmed.
+  assert.deepEqual([d.approved, d.description], [false, 'non-committer or PR author must approve']);
+  assert.deepEqual(d.curComment, { status: 'disapproval', author: 'dan' });
+});
