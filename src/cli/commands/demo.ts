@@ -13,8 +13,10 @@ checks-out check run and commit status are green, printing what happens and the 
 
 Options:
   --credentials FILE  the demo's credentials file (default ./checks-out-demo.json, written by the demo)
-  --service URL       the checks-out service (default: the one recorded in the credentials file)
-  --github URL        the local GitHub's web URL (default: the one recorded in the credentials file)
+  --github URL        the local GitHub's URL: without --credentials, read the credentials from its control API
+                      (GET URL/_emulator/credentials) instead of the file; with it, override the file's URL
+  --service URL       the checks-out service (default: the one in the credentials file, else
+                      http://localhost:8000)
   --timeout SECONDS   how long to wait for green (default 60)
 `;
 
@@ -28,7 +30,7 @@ export const command: CommandModule = {
   summary: 'Approve the demo pull request as a maintainer and watch the check turn green',
   usage,
   async run(args) {
-    let file = 'checks-out-demo.json';
+    let file: string | undefined;
     let serviceUrl: string | undefined;
     let githubUrl: string | undefined;
     let timeoutMs = 60_000;
@@ -57,14 +59,18 @@ export const command: CommandModule = {
       throw err;
     }
     const { existsSync } = await import('node:fs');
-    if (!existsSync(file)) {
-      process.stderr.write(`checks-out demo: ${file} not found. Start the demo first ('npm start' with no GitHub configured), in this directory.\n`);
+    const { driveDemo, fetchDemoCredentials, readDemoCredentials } = await import('../../service/demo/drive-demo.js');
+    const fromControlApi = githubUrl !== undefined && file === undefined;
+    file ??= 'checks-out-demo.json';
+    if (!fromControlApi && !existsSync(file)) {
+      process.stderr.write(`checks-out demo: ${file} not found. Start the demo first ('npm start' with no GitHub configured), in this directory, or give --github URL.\n`);
       return 1;
     }
-    const { driveDemo, readDemoCredentials } = await import('../../service/demo/drive-demo.js');
     try {
-      const credentials = readDemoCredentials(file);
-      const result = await driveDemo({ credentials, serviceUrl, githubUrl, timeoutMs });
+      const credentials = fromControlApi
+        ? await fetchDemoCredentials(githubUrl!, serviceUrl ?? 'http://localhost:8000')
+        : readDemoCredentials(file);
+      const result = await driveDemo({ credentials, serviceUrl, githubUrl: fromControlApi ? undefined : githubUrl, timeoutMs });
       return result.green ? 0 : 1;
     } catch (err) {
       process.stderr.write(`checks-out demo: ${(err as Error).message}\n`);

@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { Octokit } from '@octokit/rest';
 import { z } from 'zod';
 import type { DemoCredentials } from './local-demo.js';
+import { DEMO_APP_NAME, DEMO_MAINTAINER, DEMO_PR_TITLE, DEMO_REPO } from './demo-world.js';
 
 const MAX_CREDENTIALS_BYTES = 1024 * 1024;
+const trimUrl = (u: string) => u.replace(/\/+$/, '');
 const httpUrl = z.string().max(2048).regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL');
 
 const credentialsSchema = z.object({
@@ -49,6 +51,50 @@ export function readDemoCredentials(file: string): DriveCredentials {
   return parseDemoCredentials(buf.toString('utf8'), file);
 }
 
+const controlCredentialsSchema = z.object({
+  api_url: httpUrl,
+  web_url: httpUrl,
+  app: z.object({ id: z.number().int().positive(), slug: z.string().min(1).max(100) }).nullable(),
+  users: z.array(z.object({ login: z.string().min(1).max(100), token: z.string().min(1).max(500) })).max(1000),
+});
+
+/**
+ * Without the credentials file: asks a running local GitHub for them (its control API,
+ * `GET /_emulator/credentials`) and finds the open demo PR, for a service reached at `serviceUrl`.
+ */
+export async function fetchDemoCredentials(githubUrl: string, serviceUrl: string): Promise<DriveCredentials> {
+  const base = trimUrl(githubUrl);
+  const where = `${base}/_emulator/credentials`;
+  let json: unknown;
+  try {
+    const res = await fetch(`${where}?app=${DEMO_APP_NAME}`, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const text = await res.text();
+    if (text.length > MAX_CREDENTIALS_BYTES) throw new Error('answer too large');
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`could not read the demo credentials from ${where}: ${(err as Error).message}`, { cause: err });
+  }
+  const r = controlCredentialsSchema.safeParse(json);
+  if (!r.success) throw new Error(`${where} did not answer with local GitHub credentials: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
+  const c = r.data;
+  if (!c.app || c.app.slug !== DEMO_APP_NAME) throw new Error(`the local GitHub at ${base} has no ${DEMO_APP_NAME} app: is it the checks-out demo?`);
+  const maintainer = c.users.find((u) => u.login === DEMO_MAINTAINER);
+  if (!maintainer) throw new Error(`the local GitHub at ${base} has no user ${DEMO_MAINTAINER}: is it the checks-out demo?`);
+  const [owner, repo] = DEMO_REPO.split('/');
+  const gh = client(c.api_url, maintainer.token, 10_000);
+  const open = await gh.paginate(gh.rest.pulls.list, { owner, repo, state: 'open', per_page: 100 });
+  const pr = open.find((p) => p.title === DEMO_PR_TITLE);
+  if (!pr) throw new Error(`${DEMO_REPO} has no open pull request "${DEMO_PR_TITLE}"`);
+  return {
+    api_url: c.api_url,
+    web_url: c.web_url,
+    app: c.app,
+    users: c.users,
+    demo: { service_url: trimUrl(serviceUrl), repo: DEMO_REPO, pull_number: pr.number, pr_url: `${trimUrl(c.web_url)}/${DEMO_REPO}/pull/${pr.number}`, maintainer: DEMO_MAINTAINER },
+  };
+}
+
 export interface DriveDemoOptions {
   credentials: DriveCredentials | DemoCredentials;
   /** Overrides the service URL from the credentials (used for the health check and the messages). */
@@ -80,7 +126,6 @@ export interface DriveDemoResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const trimUrl = (u: string) => u.replace(/\/+$/, '');
 
 /** Octokit requests time out on their own, so a stuck server never hangs the demo. */
 function client(baseUrl: string, token: string, requestTimeoutMs: number): Octokit {

@@ -15,6 +15,7 @@ import { startDemoService, demoBanner, type RunningDemo } from '../../../src/ser
 import { driveDemo, readDemoCredentials } from '../../../src/service/demo/drive-demo.js';
 import { DEMO_AUTHOR, DEMO_MAINTAINER, DEMO_PR_TITLE, DEMO_REPO } from '../../../src/service/demo/demo-world.js';
 import { testLogger } from '../helpers/logger.js';
+import { command } from '../../../src/cli/commands/demo.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -85,6 +86,9 @@ test('npm start demo: the maintainer approves and the check run and status turn 
     assert.ok(done, 'the check run is success');
     assert.equal(done.app?.slug, 'checks-out');
     assert.equal(done.details_url, `${urls.service}/pr/${DEMO_REPO}/1`);
+
+    // The command without the file: credentials from the local GitHub's control API; already green → 0.
+    assert.equal(await command.run(['--github', urls.github, '--service', urls.service, '--timeout', '60']), 0);
 
     // As docs/demo.md says: the author's own approval does not count, a maintainer's disapproval blocks.
     const as = (login: string) => new Octokit({ baseUrl: demo.credentials.api_url, auth: demo.credentials.users.find((u) => u.login === login)!.token });

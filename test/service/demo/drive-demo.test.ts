@@ -9,8 +9,10 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { driveDemo, parseDemoCredentials, readDemoCredentials, type DriveCredentials } from '../../../src/service/demo/drive-demo.js';
+import { driveDemo, fetchDemoCredentials, parseDemoCredentials, readDemoCredentials, type DriveCredentials } from '../../../src/service/demo/drive-demo.js';
 import { startLocalDemo } from '../../../src/service/demo/local-demo.js';
+import { createLocalGitHub } from '../../../src/local-github/server.js';
+import { seedDemo } from '../../../src/local-github/seed/demo.js';
 import { DEMO_MAINTAINER, DEMO_REPO } from '../../../src/service/demo/demo-world.js';
 import { command } from '../../../src/cli/commands/demo.js';
 
@@ -109,5 +111,34 @@ test('checks-out demo: argument errors exit 2, a missing or broken credentials f
   } finally {
     process.stderr.write = write;
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fetchDemoCredentials: from a running demo control API; refuses other servers with a reason', async () => {
+  const demo = await startLocalDemo({ port: 0, credentialsFile: null });
+  const other = createLocalGitHub();
+  const junk = createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(req.url?.startsWith('/_emulator') ? '{"api_url":"file:///etc"}' : '{}'));
+  try {
+    await demo.attach('http://127.0.0.1:9');
+    const c = await fetchDemoCredentials(`${demo.credentials.web_url}/`, 'http://127.0.0.1:9/');
+    assert.deepEqual(c.demo, { ...demo.credentials.demo, service_url: 'http://127.0.0.1:9' });
+    assert.equal(c.app.id, demo.credentials.app.id);
+    assert.deepEqual(c.users.find((u) => u.login === DEMO_MAINTAINER), demo.credentials.users.find((u) => u.login === DEMO_MAINTAINER));
+
+    // The local GitHub's own `--seed demo` world has the app and alice, but not this demo's PR.
+    seedDemo(other);
+    const { web_url } = await other.start(0);
+    await assert.rejects(fetchDemoCredentials(web_url, 'http://127.0.0.1:9'), /acme\/widgets has no open pull request "Add a colour option to widgets"/);
+
+    junk.listen(0, '127.0.0.1');
+    await once(junk, 'listening');
+    const addr = junk.address();
+    const junkUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    await assert.rejects(fetchDemoCredentials(junkUrl, 'http://127.0.0.1:9'), /did not answer with local GitHub credentials: api_url/);
+    await assert.rejects(fetchDemoCredentials('http://127.0.0.1:9', 'http://127.0.0.1:9'), /could not read the demo credentials from http:\/\/127\.0\.0\.1:9\/_emulator\/credentials/);
+  } finally {
+    junk.close();
+    await other.close();
+    await demo.stop();
   }
 });
