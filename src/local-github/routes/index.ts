@@ -36,6 +36,10 @@ export async function registerCoreRoutes(api: FastifyInstance, ctx: LocalGitHubC
     const caller = ctx.caller(req);
     const s = deps.rateLimiter.status(deps.rateLimiter.key(caller, req.ip), deps.rateLimiter.limitFor(caller));
     (req as { rateKey?: string }).rateKey = undefined;
-    return { resources: { core: { ...s, resource: 'core' } }, rate: { ...s, resource: 'core' } };
+    const other = (limit: number) => ({ limit, used: 0, remaining: limit, reset: s.reset });
+    return {
+      resources: { core: { ...s }, search: { ...other(30) }, graphql: { ...other(5000) }, integration_manifest: { ...other(5000) } },
+      rate: { ...s },
+    };
   });
 }

@@ -158,7 +158,7 @@ export function registerRepos(api: FastifyInstance, ctx: LocalGitHubContext): vo
     const list = [...state.teams.values()].filter((t) => t.repos.has(r.id)).map((t) => ({
       id: t.id, node_id: t.node_id, name: t.name, slug: t.slug, description: t.description, privacy: t.privacy, permission: t.repos.get(r.id) === 'write' ? 'push' : t.repos.get(r.id) === 'read' ? 'pull' : t.repos.get(r.id),
       url: ctx.urls.api(`/organizations/${t.orgId}/team/${t.id}`), html_url: ctx.urls.web(`/orgs/${state.account(t.orgId).login}/teams/${t.slug}`),
-      members_url: ctx.urls.api(`/organizations/${t.orgId}/team/${t.id}/members{/member}`), repositories_url: ctx.urls.api(`/organizations/${t.orgId}/team/${t.id}/repos`), parent: null, notification_setting: 'notifications_enabled',
+      members_url: ctx.urls.api(`/organizations/${t.orgId}/team/${t.id}/members{/member}`), repositories_url: ctx.urls.api(`/organizations/${t.orgId}/team/${t.id}/repos`), parent: null, notification_setting: 'notifications_enabled', type: 'organization', organization_id: t.orgId,
     }));
     return ctx.paginate(req, reply, list, ctx.repoApiUrlById(r, '/teams'));
   });

@@ -74,13 +74,13 @@ export function simpleOrg(urls: Urls, a: Account): Record<string, unknown> {
 /** `organization-full`. */
 export function fullOrg(urls: Urls, state: State, a: Account): Record<string, unknown> {
   const repos = [...state.repos.values()].filter((r) => r.ownerId === a.id);
+  // GitHub's schema types these as plain strings: absent values are left out rather than null.
+  const optional: Record<string, unknown> = {};
+  if (a.name !== null) optional.name = a.name;
+  if (a.email !== null) optional.email = a.email;
   return {
     ...simpleOrg(urls, a),
-    name: a.name,
-    company: null,
-    blog: '',
-    location: null,
-    email: a.email,
+    ...optional,
     twitter_username: null,
     is_verified: false,
     has_organization_projects: true,

@@ -88,6 +88,9 @@ export function deploymentJson(ctx: LocalGitHubContext, repo: Repo, d: Deploymen
 export function deploymentStatusJson(ctx: LocalGitHubContext, repo: Repo, d: Deployment, s: DeploymentStatus): Record<string, unknown> {
   const u = ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/deployments/${d.id}`);
   const creator = ctx.state.accounts.get(s.creatorId);
+  // The schema types these URLs as `uri`: empty ones are omitted, and target_url (required) falls back to the status URL.
+  const urlsOut: Record<string, string> = { target_url: s.target_url || `${u}/statuses/${s.id}` };
+  if (s.log_url) urlsOut.log_url = s.log_url;
   return {
     url: `${u}/statuses/${s.id}`,
     id: s.id,
@@ -96,13 +99,11 @@ export function deploymentStatusJson(ctx: LocalGitHubContext, repo: Repo, d: Dep
     creator: creator ? ctx.serialize.user(creator) : null,
     description: s.description,
     environment: s.environment,
-    target_url: s.target_url,
+    ...urlsOut,
     created_at: ctx.serialize.time(s.created_at),
     updated_at: ctx.serialize.time(s.updated_at),
     deployment_url: u,
     repository_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}`),
-    environment_url: '',
-    log_url: s.log_url,
   };
 }
 
