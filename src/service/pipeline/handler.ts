@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { ServiceDb } from '../db/connect.js';
 import type { ClaimedJob } from '../queue/queue.js';
 import type { JobContext, JobHandler } from '../queue/worker.js';
+import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
 import { latestDecision, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
 import { buildReport } from './check-output.js';
@@ -47,7 +48,7 @@ export interface PipelineOptions {
    */
   followUp?: (delivery: FollowUp) => Promise<void>;
   /** Called after each evaluation (metrics). */
-  onEvaluated?: (info: { repo: string; pr: number; ms: number; outcome: PrOutcome['kind'] }) => void;
+  onEvaluated?: (info: { repo: string; pr: number; ms: number; outcome: PrOutcome['kind']; calls: CallCounter }) => void;
 }
 
 export interface FollowUp {
@@ -113,7 +114,14 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
           log.debug({ repo, pr: n }, 'handed to the pull request\'s own job');
           continue;
         }
-        await evaluateAndReport(o, access, ref, n, job, ctx, log.child({ repo, pr: n }), now);
+        const started = now();
+        const prLog = log.child({ repo, pr: n });
+        // Every GitHub request of this evaluation (retries included) is counted by route.
+        const { result: outcome, calls } = await countGitHubCalls(() => evaluateAndReport(o, access, ref, n, job, ctx, prLog, now));
+        if (outcome === undefined) continue;
+        const ms = now() - started;
+        o.onEvaluated?.({ repo, pr: n, ms, outcome, calls });
+        prLog.debug({ calls: calls.toJSON(), rateLimitCost: calls.rateLimitCost, ms }, 'GitHub calls of the evaluation');
       }
     }
   };
@@ -134,14 +142,13 @@ async function evaluateAndReport(
   ctx: JobContext,
   log: Logger,
   now: () => number,
-): Promise<void> {
-  const started = now();
+): Promise<PrOutcome['kind'] | undefined> {
   const { gh } = access;
   const slug = `${ref.owner}/${ref.repo}`;
   const pull = await gh.pull(ref, number);
   if (pull.state !== 'open') {
     log.debug('pull request is closed; nothing to report');
-    return;
+    return undefined;
   }
   const assertCurrent = () => {
     if (ctx.signal.aborted) throw new LeaseLost();
@@ -180,7 +187,6 @@ async function evaluateAndReport(
   });
   // Logged before posting, so the echo of our own status (a `status` delivery) is recognised as ours.
   await publishReport(gh, ref, pull.headSha, report, runId, publish);
-  const ms = now() - started;
-  o.onEvaluated?.({ repo: slug, pr: number, ms, outcome: outcome.kind });
-  log.info({ head: pull.headSha, state: report.status.state, conclusion: report.check.conclusion, ms }, report.status.description);
+  log.info({ head: pull.headSha, state: report.status.state, conclusion: report.check.conclusion }, report.status.description);
+  return outcome.kind;
 }

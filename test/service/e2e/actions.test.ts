@@ -37,14 +37,14 @@ test('a forged approvals/checks-out status is overwritten with the true state', 
   await withWorld({}, async (w) => {
     const pr = await w.openPull();
     assert.equal((await w.status(pr.number))?.description, 'no approvals received');
-    w.tick();
+    await w.tick();
     w.lg.admin.status('acme/widgets', w.headSha(pr.number), 'mallory', 'success', 'approvals/checks-out', 'approved by everyone');
     await w.settle();
     assert.deepEqual(await w.status(pr.number), { state: 'pending', description: 'no approvals received', creator: 'checks-out[bot]' });
 
     // Other contexts are none of our business.
     const decisions = await w.decisionCount(pr.number);
-    w.tick();
+    await w.tick();
     w.lg.admin.status('acme/widgets', w.headSha(pr.number), 'mallory', 'success', 'ci/build', 'ok');
     await w.settle();
     assert.equal(await w.decisionCount(pr.number), decisions);

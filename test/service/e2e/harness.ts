@@ -28,6 +28,9 @@ import { createTokenAccess } from '../../../src/service/pipeline/token-access.js
 import { createPipelineHandler, type RepoAccess } from '../../../src/service/pipeline/handler.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
 import { testLogger } from '../helpers/logger.js';
+import { loadConfig } from '../../../src/service/config/load.js';
+import { startService, type RunningService } from '../../../src/service/server.js';
+import { makePipelineHandler } from '../../../src/service/pipeline/service-handler.js';
 
 export const ORG = 'acme';
 export const REPO = `${ORG}/widgets`;
@@ -36,6 +39,8 @@ export const RUN_NAME = 'checks-out';
 
 export interface WorldOptions {
   mode?: 'app' | 'token';
+  /** App mode assembled by F's `startService` + `makePipelineHandler` from an environment, as `serve` does. */
+  viaService?: boolean;
   /** `.checks-out` on the default branch (omit the key to have none). */
   config?: string | null;
   maintainers?: string | null;
@@ -76,12 +81,17 @@ export class World {
   /** Errors the pipeline threw (a job that failed), for assertions. */
   readonly jobErrors: unknown[] = [];
 
-  private constructor(readonly mode: 'app' | 'token') {
+  private service: RunningService | undefined;
+
+  private constructor(
+    readonly mode: 'app' | 'token',
+    readonly viaService: boolean,
+  ) {
     this.lg = createLocalGitHub({ clock: this.clock });
   }
 
   static async create(o: WorldOptions = {}): Promise<World> {
-    const w = new World(o.mode ?? 'app');
+    const w = new World(o.mode ?? 'app', o.viaService === true);
     try {
       await w.start(o);
     } catch (err) {
@@ -105,6 +115,7 @@ export class World {
     admin.createRepo(REPO, { files });
     for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory']) admin.setCollaborator(REPO, u, 'write');
 
+    if (this.viaService) return this.startService();
     this.sdb = openDatabase('sqlite', join(this.dir, 'service.sqlite'));
     await migrateToLatest(this.sdb);
     const logger = testLogger;
@@ -179,6 +190,46 @@ export class World {
     await this.settle();
   }
 
+  /** The service as `checks-out serve` assembles it, configured through the environment. */
+  private async startService(): Promise<void> {
+    const app = this.lg.admin.createApp('checks-out', { webhook_url: null, webhook_secret: this.hookSecret });
+    this.app = app;
+    const { config, errors } = loadConfig({
+      GITHUB_APP_ID: String(app.id),
+      GITHUB_APP_PRIVATE_KEY: app.private_key,
+      GITHUB_WEBHOOK_SECRET: this.hookSecret,
+      GITHUB_URL: this.apiUrl.replace(/\/api\/v3$/, ''),
+      GITHUB_API_URL: this.apiUrl,
+      DB_SOURCE: join(this.dir, 'service.sqlite'),
+      SERVER_ADDR: '127.0.0.1:0',
+      CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
+      WORKER_CONCURRENCY: '2',
+    });
+    if (!config || (errors ?? []).length > 0) throw new Error(`bad test configuration: ${(errors ?? []).join('; ')}`);
+    let wake = () => {};
+    const service = await startService(config, {
+      logger: testLogger,
+      makeHandler: (deps) => {
+        const handler = makePipelineHandler(deps, { wake: () => wake(), client: { throttling: false, retryAfterBaseMs: 1 } });
+        return async (job, ctx) => {
+          try {
+            await handler(job, ctx);
+          } catch (err) {
+            this.jobErrors.push(err);
+            throw err;
+          }
+        };
+      },
+    });
+    this.service = service;
+    wake = () => service.worker?.wake();
+    this.sdb = service.sdb;
+    this.queue = service.queue;
+    app.webhook_url = `${service.url}/hook`;
+    this.lg.admin.install(app.id, ORG, 'all');
+    await this.settle();
+  }
+
   token(login: string): string {
     const t = this.tokens.get(login);
     if (t === undefined) throw new Error(`no user ${login}`);
@@ -190,9 +241,17 @@ export class World {
     return new Octokit({ baseUrl: this.apiUrl, auth: this.token(login), log: { debug() {}, info() {}, warn() {}, error() {} } });
   }
 
-  /** Moves the emulator's clock on, so that every action gets a distinct, ordered second on the wire. */
-  tick(seconds = 2): void {
-    this.clock.advance(seconds * 1000);
+  /**
+   * Separates actions in time, so that each gets a distinct, ordered second on the wire (GitHub times have
+   * whole seconds; push times are milliseconds). Our own assembly moves the emulator's clock; the service
+   * assembled by `startService` stamps push times with the real clock, so there we wait for the next second.
+   */
+  async tick(seconds = 2): Promise<void> {
+    if (!this.viaService) {
+      this.clock.advance(seconds * 1000);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
   }
 
   /** Waits until no webhook is in flight and no job is pending or running; throws when it never settles. */
@@ -213,7 +272,7 @@ export class World {
   // ---- actions (each moves the clock first and waits for the service to settle afterwards) ----
 
   async push(branch: string, files: Record<string, string | null>, author = 'alice', from?: string): Promise<string> {
-    this.tick();
+    await this.tick();
     const sha = this.lg.admin.push(REPO, { branch, files, author, from });
     await this.settle();
     return sha;
@@ -223,30 +282,30 @@ export class World {
   async openPull(opts: { author?: string; title?: string; branch?: string; files?: Record<string, string | null>; base?: string } = {}): Promise<PullRequest> {
     const author = opts.author ?? 'alice';
     const branch = opts.branch ?? 'feature';
-    this.tick();
+    await this.tick();
     this.lg.admin.push(REPO, { branch, files: opts.files ?? { 'src/feature.ts': 'export const x = 1;\n' }, author, from: opts.base });
-    this.tick();
+    await this.tick();
     const pr = this.lg.admin.openPull(REPO, { author, title: opts.title ?? 'Add a feature', head: branch, base: opts.base });
     await this.settle();
     return pr;
   }
 
   async comment(pr: number, who: string, body: string): Promise<number> {
-    this.tick();
+    await this.tick();
     const c = this.lg.admin.comment(REPO, pr, who, body);
     await this.settle();
     return c.id;
   }
 
   async review(pr: number, who: string, event: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT', body = ''): Promise<number> {
-    this.tick();
+    await this.tick();
     const r = this.lg.admin.review(REPO, pr, who, event, body);
     await this.settle();
     return r.id;
   }
 
   async rest<T>(fn: () => Promise<T>): Promise<T> {
-    this.tick();
+    await this.tick();
     const out = await fn();
     await this.settle();
     return out;
@@ -286,7 +345,7 @@ export class World {
   async clickReevaluate(pr: number, who = 'bob'): Promise<void> {
     const run = this.checkRun(pr);
     if (!run) throw new Error('no check run to click');
-    this.tick();
+    await this.tick();
     checksFor(this.lg.ctx)!.clickAction(this.lg.admin.repo(REPO), run.id, 'reevaluate', this.lg.state.accountByLogin(who)!.id);
     await this.settle();
   }
@@ -294,7 +353,7 @@ export class World {
   async rerequestRun(pr: number, who = 'bob'): Promise<void> {
     const run = this.checkRun(pr);
     if (!run) throw new Error('no check run to re-run');
-    this.tick();
+    await this.tick();
     checksFor(this.lg.ctx)!.service.rerequestRun(this.lg.admin.repo(REPO).id, run.id, null, this.lg.state.accountByLogin(who)!.id);
     await this.settle();
   }
@@ -306,11 +365,12 @@ export class World {
   }
 
   async close(): Promise<void> {
+    await this.service?.stop(2000).catch(() => {});
     await this.intake?.close().catch(() => {});
     await this.worker?.stop(2000).catch(() => {});
     await this.lg.webhooks.idle().catch(() => {});
     await this.lg.close().catch(() => {});
-    await this.sdb?.close().catch(() => {});
+    if (!this.service) await this.sdb?.close().catch(() => {});
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -18,7 +18,7 @@ test('token mode: repo webhook with a per-repo secret; the enabling user posts t
     assert.equal((await w.status(pr.number))?.description, 'no approvals received');
 
     // A forged status by a collaborator is put right.
-    w.tick();
+    await w.tick();
     w.lg.admin.status(REPO, w.headSha(pr.number), 'mallory', 'success', 'approvals/checks-out', 'approved by everyone');
     await w.settle();
     assert.deepEqual(await w.status(pr.number), { state: 'pending', description: 'no approvals received', creator: 'owner' });

@@ -1,0 +1,71 @@
+/**
+ * The evaluation pipeline wired from the service configuration, ready for `startService(config,
+ * { makeHandler: makePipelineHandler })`. The GitHub mode decides one thing only — how a repository is
+ * reached (`RepoAccess`): an App installation, or the enabling user's token; the handler is the same.
+ * It runs inside `createJobHandler`'s seam so the per-delivery bookkeeping (installations, push times)
+ * happens as before.
+ */
+import { createJobHandler } from '../handle-job.js';
+import { createGitHubClientClass, type GitHubClientSettings } from '../github/client.js';
+import { EtagCache } from '../github/etag-cache.js';
+import type { JobHandler } from '../queue/worker.js';
+import type { ServiceDeps } from '../server.js';
+import { createAppAccess } from './app-access.js';
+import { createPipelineHandler, type PipelineOptions, type RepoAccess } from './handler.js';
+import { MembershipCache } from './membership-cache.js';
+import { createTokenAccess } from './token-access.js';
+
+export interface PipelineWiringOptions {
+  /** Wakes idle workers after a follow-up is queued (default: they find it at their next poll). */
+  wake?: () => void;
+  /** Overrides for the GitHub client (e.g. `throttling: false` against the local GitHub). */
+  client?: Partial<GitHubClientSettings>;
+  now?: () => number;
+  onEvaluated?: PipelineOptions['onEvaluated'];
+}
+
+export function repoAccessFor(deps: ServiceDeps, client: Partial<GitHubClientSettings> = {}): RepoAccess {
+  const { config, logger } = deps;
+  const Client = createGitHubClientClass({
+    baseUrl: config.github.apiUrl,
+    cache: new EtagCache(),
+    metrics: deps.metrics,
+    logger: logger.child({ component: 'github' }),
+    ...client,
+  });
+  if (config.github.mode === 'app' && config.github.app) {
+    return createAppAccess({ appId: config.github.app.id, privateKey: config.github.app.privateKey, Client });
+  }
+  if (config.github.mode === 'token') return createTokenAccess({ accounts: deps.accounts, Client });
+  return {
+    async forRepo() {
+      return undefined; // no GitHub configured: nothing can be evaluated
+    },
+  };
+}
+
+export function makePipelineHandler(deps: ServiceDeps, o: PipelineWiringOptions = {}): JobHandler {
+  const { config } = deps;
+  const pipeline = createPipelineHandler({
+    sdb: deps.sdb,
+    access: repoAccessFor(deps, o.client),
+    membership: new MembershipCache({ ttlMs: config.cache.ttlMs }),
+    env: {
+      brandingName: config.branding.name,
+      defaultPattern: config.defaultPattern,
+      legacy: { ...config.legacy, defaultPattern: config.defaultPattern },
+    },
+    brandingShort: config.branding.shortName,
+    statusContext: `approvals/${config.branding.name}`, // spec §0: the context derives from BRANDING_NAME
+    checkRunName: config.checkRunName,
+    publicUrl: config.server.publicUrl,
+    logger: deps.logger,
+    now: o.now,
+    followUp: async (f) => {
+      await deps.queue.enqueue(f);
+      o.wake?.();
+    },
+    onEvaluated: o.onEvaluated,
+  });
+  return createJobHandler({ sdb: deps.sdb, evaluate: (job, _parsed, ctx) => pipeline(job, ctx) });
+}
