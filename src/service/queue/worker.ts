@@ -42,14 +42,22 @@ export class Worker {
     for (let i = 0; i < this.o.concurrency; i++) this.slots.push(this.loop(`${this.o.id}/${i}`));
   }
 
-  /** Wakes idle slots so a fresh delivery starts without waiting for the poll interval. */
+  /**
+   * Wakes one idle slot so a fresh delivery starts without waiting for the poll interval (one is enough:
+   * a slot that finds work claims again straight after, and waking all would only add empty claims).
+   */
   wake(): void {
+    const first = this.wakers.values().next();
+    if (!first.done) first.value();
+  }
+
+  private wakeAll(): void {
     for (const w of [...this.wakers]) w();
   }
 
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.wakeAll();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => {
       timer = setTimeout(() => {
