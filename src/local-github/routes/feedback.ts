@@ -11,11 +11,20 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
   const { state, git, errors } = ctx;
   const repoWith = (req: FastifyRequest, perm: string, level: 'read' | 'write', user?: 'read' | 'write'): Repo =>
     ctx.repo(req, params(req).owner, params(req).repo, { app: [perm, level], user });
+  /** Comments on pull requests are allowed to apps holding either `issues` or `pull_requests` write, as on GitHub. */
+  const commentRepo = (req: FastifyRequest, level: 'read' | 'write'): Repo => {
+    try {
+      return repoWith(req, 'issues', level, level === 'write' ? 'read' : undefined);
+    } catch (err) {
+      if ((err as { status?: number }).status !== 403 || ctx.caller(req).kind !== 'installation') throw err;
+      return repoWith(req, 'pull_requests', level, level === 'write' ? 'read' : undefined);
+    }
+  };
   const viaApp = (req: FastifyRequest): number | null => (ctx.caller(req).kind === 'installation' ? ctx.caller(req).appId! : null);
 
   // ---- issue comments ----
   api.get('/repos/:owner/:repo/issues/:number/comments', async (req, reply) => {
-    const r = repoWith(req, 'issues', 'read');
+    const r = commentRepo(req, 'read');
     const n = intParam(params(req).number);
     if (!state.pull(r.id, n)) throw errors.notFound();
     const since = sinceParam(query(req).since);
@@ -24,14 +33,14 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
   });
 
   api.get('/repos/:owner/:repo/issues/comments', async (req, reply) => {
-    const r = repoWith(req, 'issues', 'read');
+    const r = commentRepo(req, 'read');
     const since = sinceParam(query(req).since);
     const list = [...state.comments.values()].filter((c) => c.repoId === r.id && (since === null || c.updated_at >= since)).sort((a, b) => a.id - b.id);
     return ctx.paginate(req, reply, list.map((c) => commentJson(ctx, r, c)), ctx.repoApiUrlById(r, '/issues/comments'));
   });
 
   api.post('/repos/:owner/:repo/issues/:number/comments', async (req, reply) => {
-    const r = repoWith(req, 'issues', 'write', 'read');
+    const r = commentRepo(req, 'write');
     const n = intParam(params(req).number);
     if (!state.pull(r.id, n)) throw errors.notFound();
     const b = body(req);
@@ -48,7 +57,7 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
   };
 
   api.get('/repos/:owner/:repo/issues/comments/:id', async (req) => {
-    const r = repoWith(req, 'issues', 'read');
+    const r = commentRepo(req, 'read');
     return commentJson(ctx, r, commentOf(req, r));
   });
 
@@ -60,7 +69,7 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
   };
 
   api.patch('/repos/:owner/:repo/issues/comments/:id', async (req) => {
-    const r = repoWith(req, 'issues', 'write', 'read');
+    const r = commentRepo(req, 'write');
     const c = commentOf(req, r);
     mayModify(req, r, c.userId);
     const b = body(req);
@@ -70,7 +79,7 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
   });
 
   api.delete('/repos/:owner/:repo/issues/comments/:id', async (req, reply) => {
-    const r = repoWith(req, 'issues', 'write', 'read');
+    const r = commentRepo(req, 'write');
     const c = commentOf(req, r);
     mayModify(req, r, c.userId);
     deleteComment(ctx, r, c, ctx.actor(req));
