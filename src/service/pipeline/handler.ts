@@ -47,6 +47,11 @@ export interface PipelineOptions {
    * such PRs are evaluated inline.
    */
   followUp?: (delivery: FollowUp) => Promise<void>;
+  /**
+   * Open the check run `in_progress` before evaluating (default true). Off saves one write per
+   * evaluation: the run is then created completed.
+   */
+  inProgress?: boolean;
   /** Called after each evaluation (metrics). */
   onEvaluated?: (info: { repo: string; pr: number; ms: number; outcome: PrOutcome['kind']; calls: CallCounter }) => void;
 }
@@ -160,7 +165,7 @@ async function evaluateAndReport(
     now,
     assertCurrent,
   };
-  const runId = await startCheckRun(gh, ref, pull.headSha, publish);
+  const runId = o.inProgress === false ? undefined : await startCheckRun(gh, ref, pull.headSha, publish);
   const repo = await gh.repo(ref);
   const outcome = await evaluatePr(gh, ref, repo, pull, {
     env: o.env,

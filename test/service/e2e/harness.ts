@@ -78,6 +78,8 @@ export class World {
   hookSecret = randomBytes(12).toString('hex');
   readonly tokens = new Map<string, string>();
   private apiUrl = '';
+  /** GitHub calls of each evaluation, in order (own assembly only). */
+  readonly evaluations: { pr: number; calls: Record<string, { requests: number; notModified: number }>; rateLimitCost: number }[] = [];
   /** Errors the pipeline threw (a job that failed), for assertions. */
   readonly jobErrors: unknown[] = [];
 
@@ -144,6 +146,7 @@ export class World {
         await this.queue.enqueue(f);
         this.worker.wake();
       },
+      onEvaluated: (e) => this.evaluations.push({ pr: e.pr, calls: e.calls.toJSON(), rateLimitCost: e.calls.rateLimitCost }),
     });
     this.worker = new Worker({
       queue: this.queue,
