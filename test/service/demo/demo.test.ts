@@ -87,6 +87,12 @@ test('npm start demo: the maintainer approves and the check run and status turn 
     assert.equal(done.app?.slug, 'checks-out');
     assert.equal(done.details_url, `${urls.service}/pr/${DEMO_REPO}/1`);
 
+    // The printed PR page exists and shows the PR, the green status and the maintainer's comment.
+    const page = await fetch(urls.pr);
+    assert.equal(page.status, 200);
+    const html = await page.text();
+    for (const needle of [DEMO_PR_TITLE, `approved by ${DEMO_MAINTAINER}`, 'I approve']) assert.ok(html.includes(needle), `PR page shows ${needle}`);
+
     // The command without the file: credentials from the local GitHub's control API; already green → 0.
     assert.equal(await command.run(['--github', urls.github, '--service', urls.service, '--timeout', '60']), 0);
 
