@@ -48,6 +48,11 @@ export function signatureOf(ctx: LocalGitHubContext, who: Account, date?: number
 export function moveRef(ctx: LocalGitHubContext, repo: Repo, ref: string, newSha: string | null, pusher: Account): boolean {
   const before = repo.refs.get(ref) ?? null;
   if (before === newSha) return false;
+  // A new branch reports only commits no other branch already has (GitHub's `distinct` commits).
+  const known = new Set<string>();
+  if (before === null) {
+    for (const [name, sha] of repo.refs) if (name !== ref && name.startsWith('refs/heads/')) for (const c of ctx.git.ancestors(sha)) known.add(c);
+  }
   if (newSha === null) repo.refs.delete(ref);
   else {
     ctx.git.adopt(repo, newSha);
@@ -59,7 +64,7 @@ export function moveRef(ctx: LocalGitHubContext, repo: Repo, ref: string, newSha
   const beforeCommit = before ? ctx.git.peel(before) : null;
   const afterCommit = newSha ? ctx.git.peel(newSha) : null;
   const commits = afterCommit && ctx.git.commit(afterCommit)
-    ? ctx.git.commitsBetween(beforeCommit && ctx.git.commit(beforeCommit) ? beforeCommit : '', afterCommit).map((c) => c.sha)
+    ? ctx.git.commitsBetween(beforeCommit && ctx.git.commit(beforeCommit) ? beforeCommit : '', afterCommit).map((c) => c.sha).filter((c) => !known.has(c))
     : [];
   const forced = !!(beforeCommit && afterCommit && ctx.git.commit(beforeCommit) && !ctx.git.isAncestor(beforeCommit, afterCommit));
   ctx.bus.emit('push', {

@@ -135,8 +135,8 @@ export class Git {
   ancestors(sha: string): Set<string> {
     const seen = new Set<string>();
     const queue = [sha];
-    while (queue.length) {
-      const s = queue.shift()!;
+    for (let i = 0; i < queue.length; i++) {
+      const s = queue[i];
       if (seen.has(s)) continue;
       const c = this.commit(s);
       if (!c) continue;
@@ -155,8 +155,8 @@ export class Git {
     const fromA = this.ancestors(a);
     const seen = new Set<string>();
     const queue = [b];
-    while (queue.length) {
-      const s = queue.shift()!;
+    for (let i = 0; i < queue.length; i++) {
+      const s = queue[i];
       if (seen.has(s)) continue;
       seen.add(s);
       if (fromA.has(s)) return s;
