@@ -6,7 +6,7 @@
 import type { Config, Policy } from '../config/types.js';
 import { emptyScope } from '../config/defaults.js';
 import { scopeMatches, type ScopeRequest } from '../scope.js';
-import { walkTrace, type CandidateSource, type FeedbackOutcome, type TraceNode } from '../dsl/trace.js';
+import { walkTrace, type CandidateSource, type FeedbackOutcome, type LeafTrace, type TraceNode } from '../dsl/trace.js';
 import type { FeedbackItem } from '../types.js';
 import { loginOf, reviewState, type Classifier } from './classify.js';
 import type { PolicyDecision } from './decide.js';
@@ -103,8 +103,6 @@ export function missingApprovals(trace: TraceNode | undefined): Missing[] {
   return out;
 }
 
-type Outcomes = { leaf: TraceNode; outcome: FeedbackOutcome }[];
-
 /** How many failing choices of an `atleast` node must start to hold. */
 function kidsWanted(n: TraceNode): number {
   const satisfied = n.satisfied ?? n.children.filter((c) => c.holds).length;
@@ -117,20 +115,33 @@ function requiredOf(n: TraceNode): number {
   return m === null ? 0 : Number(m[1]);
 }
 
-/** What the leaves of one trace did with each list item, by item index (one walk per trace). */
-function outcomesByIndex(trace: TraceNode | undefined): Map<number, Outcomes> {
-  const out = new Map<number, Outcomes>();
-  if (trace === undefined) return out;
-  for (const n of walkTrace(trace)) {
-    if (n.leaf === undefined) continue;
-    for (const t of n.leaf.items) {
-      if (t.index < 0) continue;
-      let list = out.get(t.index);
-      if (list === undefined) out.set(t.index, (list = []));
-      list.push({ leaf: n, outcome: t.outcome });
-    }
-  }
-  return out;
+/**
+ * The leaves of a trace that look at list items, in pre-order (the order the explanation reports them in).
+ * Leaves under `author(...)` only ever see the synthetic author item, so they say nothing about list items.
+ */
+function listLeaves(trace: TraceNode | undefined): TraceNode[] {
+  if (trace === undefined) return [];
+  return walkTrace(trace).filter((n) => n.leaf !== undefined && n.leaf.items.some((t) => t.index >= 0));
+}
+
+/**
+ * What one leaf did with list item `k`. A leaf records one entry per item, in list order, so the entry is
+ * normally at position k; the scan is only a fallback for traces built some other way. Reading the trace
+ * in place (rather than regrouping every entry by item first) keeps the explanation allocation-free per item.
+ */
+function outcomeAt(leaf: TraceNode, k: number): FeedbackOutcome | undefined {
+  const items = (leaf.leaf as LeafTrace).items;
+  const t = items[k];
+  if (t !== undefined && t.index === k) return t.outcome;
+  for (const e of items) if (e.index === k) return e.outcome;
+  return undefined;
+}
+
+/** Whether any of `leaves` did `outcome` with item `k` (k = -1: the item is not in the list). */
+function anyOutcome(leaves: readonly TraceNode[], k: number, outcome: FeedbackOutcome): boolean {
+  if (k < 0) return false;
+  for (const leaf of leaves) if (outcomeAt(leaf, k) === outcome) return true;
+  return false;
 }
 
 const EXCLUSION_TEXT: Record<ExclusionReason, string> = {
@@ -142,17 +153,23 @@ const EXCLUSION_TEXT: Record<ExclusionReason, string> = {
   'not-in-list': 'not part of the feedback list evaluated',
 };
 
-function whyNot(outcomes: Outcomes, login: string): string {
+/** Why the leaves did not count item `k` by `login`: one clause per distinct reason, in leaf order. */
+function whyNot(leaves: readonly TraceNode[], k: number, login: string): string {
+  if (k < 0) return '';
   const parts: string[] = [];
-  for (const { leaf, outcome } of outcomes) {
-    const where = `\`${leaf.text}\``;
+  for (const leaf of leaves) {
+    const outcome = outcomeAt(leaf, k);
+    let part: string;
     if (outcome === 'not-candidate') {
-      const c = leaf.leaf?.candidates;
-      parts.push(c?.kind === 'maintainers' ? `${login} is not a maintainer (${where})` : `${login} is not among ${c ? describeCandidates(c) : 'the candidates'} (${where})`);
-    } else if (outcome === 'self-disallowed') parts.push(`self-approval is not allowed by ${where}`);
-    else if (outcome === 'duplicate') parts.push(`${login} already counted for ${where}`);
+      const c = (leaf.leaf as LeafTrace).candidates;
+      part = c.kind === 'maintainers' ? `${login} is not a maintainer (\`${leaf.text}\`)` : `${login} is not among ${describeCandidates(c)} (\`${leaf.text}\`)`;
+    } else if (outcome === 'self-disallowed') part = `self-approval is not allowed by \`${leaf.text}\``;
+    else if (outcome === 'duplicate') part = `${login} already counted for \`${leaf.text}\``;
+    else continue;
+    // Few leaves, so a linear check beats building a Set per item.
+    if (!parts.includes(part)) parts.push(part);
   }
-  return [...new Set(parts)].join('; ');
+  return parts.join('; ');
 }
 
 export interface ExplainItemsInput {
@@ -164,41 +181,62 @@ export interface ExplainItemsInput {
   cutoff?: Cutoff;
 }
 
+/** Position of every item in `list` (the last one when an item appears twice). */
+function indexOf(list: readonly FeedbackItem[]): Map<FeedbackItem, number> {
+  const index = new Map<FeedbackItem, number>();
+  for (let i = 0; i < list.length; i++) index.set(list[i], i);
+  return index;
+}
+
+/** Where one item sits in the two lists, and the leaves that looked at each list. */
+interface ItemContext {
+  matchLeaves: readonly TraceNode[];
+  antiLeaves: readonly TraceNode[];
+  /** Index in the approval list (-1: not in it). */
+  a: number;
+  /** Index in the disapproval list (-1: not in it). */
+  d: number;
+  decision: PolicyDecision;
+  cutoff: Cutoff | undefined;
+}
+
 export function explainFeedback(input: ExplainItemsInput): FeedbackExplanation[] {
-  const approvalIndex = new Map<FeedbackItem, number>();
-  input.approval.forEach((f, i) => approvalIndex.set(f, i));
-  const disapprovalIndex = new Map<FeedbackItem, number>();
-  input.disapproval.forEach((f, i) => disapprovalIndex.set(f, i));
-  const { decision } = input;
-  const byApproval = outcomesByIndex(decision.matchEval?.trace);
-  const byDisapproval = outcomesByIndex(decision.antimatchEval?.trace);
-  return input.records.map((r) => {
+  const { decision, classifier, cutoff } = input;
+  const approvalIndex = indexOf(input.approval);
+  const disapprovalIndex = indexOf(input.disapproval);
+  const matchLeaves = listLeaves(decision.matchEval?.trace);
+  const antiLeaves = listLeaves(decision.antimatchEval?.trace);
+  const out: FeedbackExplanation[] = new Array(input.records.length);
+  for (let i = 0; i < input.records.length; i++) {
+    const r = input.records[i];
     const item = r.item;
     const login = loginOf(item);
-    const a = input.classifier.isApproval(item);
-    const d = input.classifier.isDisapproval(item);
-    const kind: ItemKind = a && d ? 'both' : a ? 'approval' : d ? 'disapproval' : 'neither';
-    const matchOutcomes = byApproval.get(approvalIndex.get(item) ?? -1) ?? [];
-    const antiOutcomes = byDisapproval.get(disapprovalIndex.get(item) ?? -1) ?? [];
-    const approved = matchOutcomes.some((o) => o.outcome === 'counted');
-    const disapproved = antiOutcomes.some((o) => o.outcome === 'counted');
+    const isA = classifier.isApproval(item);
+    const isD = classifier.isDisapproval(item);
+    const kind: ItemKind = isA && isD ? 'both' : isA ? 'approval' : isD ? 'disapproval' : 'neither';
+    const ctx: ItemContext = {
+      matchLeaves,
+      antiLeaves,
+      a: approvalIndex.get(item) ?? -1,
+      d: disapprovalIndex.get(item) ?? -1,
+      decision,
+      cutoff,
+    };
+    const approved = anyOutcome(matchLeaves, ctx.a, 'counted');
+    const disapproved = anyOutcome(antiLeaves, ctx.d, 'counted');
     const e: FeedbackExplanation = { item, login, kind, approved, disapproved, summary: '' };
     if (r.approvalExclusion !== undefined || r.disapprovalExclusion !== undefined) {
       e.excluded = { approval: r.approvalExclusion, disapproval: r.disapprovalExclusion };
     }
     if (r.revivedByEdit === true) e.revivedByEdit = true;
-    e.summary = summarize(e, matchOutcomes, antiOutcomes, decision, input.cutoff);
-    return e;
-  });
+    e.summary = summarize(e, ctx);
+    out[i] = e;
+  }
+  return out;
 }
 
-function summarize(
-  e: FeedbackExplanation,
-  matchOutcomes: Outcomes,
-  antiOutcomes: Outcomes,
-  decision: PolicyDecision,
-  cutoff: Cutoff | undefined,
-): string {
+function summarize(e: FeedbackExplanation, ctx: ItemContext): string {
+  const { decision, cutoff } = ctx;
   // The list that matters for what the item is (approvals: the approval list, disapprovals: the other).
   const relevant =
     e.kind === 'disapproval' ? e.excluded?.disapproval
@@ -219,16 +257,16 @@ function summarize(
   }
   if (e.kind === 'disapproval') {
     if (e.disapproved) return `disapproval by ${e.login} counts`;
-    if (antiOutcomes.some((o) => o.outcome === 'cancelled')) return `disapproval by ${e.login} was withdrawn by a later approval`;
+    if (anyOutcome(ctx.antiLeaves, ctx.d, 'cancelled')) return `disapproval by ${e.login} was withdrawn by a later approval`;
     if (decision.antimatchEval === undefined) return `not evaluated: ${blockedText(decision)}`;
-    return `disapproval not counted: ${whyNot(antiOutcomes, e.login) || 'not matched by the antimatch expression'}`;
+    return `disapproval not counted: ${whyNot(ctx.antiLeaves, ctx.d, e.login) || 'not matched by the antimatch expression'}`;
   }
   // An approval.
-  const withdrew = antiOutcomes.some((o) => o.outcome === 'withdrawal');
+  const withdrew = anyOutcome(ctx.antiLeaves, ctx.d, 'withdrawal');
   const suffix = withdrew ? ` (and withdraws ${e.login}'s earlier disapproval)` : '';
   if (e.approved) return `approval by ${e.login} counts${suffix}`;
   if (decision.matchEval === undefined) return `not evaluated: ${blockedText(decision)}${suffix}`;
-  const why = whyNot(matchOutcomes, e.login);
+  const why = whyNot(ctx.matchLeaves, ctx.a, e.login);
   return `approval not counted: ${why || 'no part of the match expression looks at approvals'}${suffix}`;
 }
 
