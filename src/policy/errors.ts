@@ -61,7 +61,7 @@ export class PolicyErrors extends PolicyError {
 /** `N error(s) occurred:\n\n* e1\n* e2` for several messages, the bare message for one. */
 export function renderErrorList(messages: readonly string[]): string {
   if (messages.length === 1) return messages[0];
-  return `${messages.length} errors occurred:\n\n${messages.map((m) => `* ${m}`).join('\n')}`;
+  return `${messages.length} error(s) occurred:\n\n${messages.map((m) => `* ${m}`).join('\n')}`;
 }
 
 export function formatLocated(message: string, loc: SourceLocation): string {

@@ -12,6 +12,7 @@ import { classifierFor } from './decide.js';
 import { explainFeedback, explainScope, missingApprovals, type FeedbackExplanation, type Missing, type ScopeCheck } from './explain.js';
 import { gatherFeedback, type Cutoff, type FeedbackRecord } from './feedback.js';
 import { approvalInfo, type CurComment } from './info.js';
+import { sanitizeInput } from './sanitize.js';
 import { commitStatus, type CommitState } from './status.js';
 
 export interface EvaluateInput {
@@ -78,7 +79,8 @@ export interface Decision {
   explanation?: Explanation;
 }
 
-export function evaluatePullRequest(input: EvaluateInput): Decision {
+export function evaluatePullRequest(raw: EvaluateInput): Decision {
+  const input = sanitizeInput(raw);
   const { config, pr } = input;
   const explain = input.explain ?? true;
   const req = { baseBranch: pr.baseBranch, compareBranch: pr.compareBranch, files: input.files ?? [] };

@@ -163,7 +163,7 @@ export function mergeCommitMessage(input: {
       const person = input.people.get(login.toLowerCase());
       let line = person?.name ?? '';
       if (person !== undefined && person.email !== '') line += ` <${person.email}>`;
-      msg += `${line} (@${login})\n`;
+      msg += `${line} (@${person?.login || login})\n`;
     }
   }
   return msg;

@@ -87,7 +87,7 @@ test('Go-like type errors point at the value', () => {
 test('all decode errors are reported together', () => {
   const e = failure('approvals: [\n  {\n    match: "a and"\n    antimatch: "true[count=2]"\n  }\n]\ncommit: {\n  range: tail\n}\npattern: "("');
   assert.ok(e instanceof PolicyErrors);
-  assert.equal(e.message.split('\n')[0], '4 errors occurred:');
+  assert.equal(e.message.split('\n')[0], '4 error(s) occurred:');
   assert.deepEqual(located(e), [
     "3:18: Unable to parse approval policy 'a and'. " + PolicyErrors.flatten(e)[0].message.split('. ').slice(1).join('. '),
     '4:21: Attributes are not allowed for true',
@@ -166,7 +166,7 @@ test('validation errors: final scope, exclusive criteria, duplicate names, polic
     "25:7: 'branches' and 'regexbase' cannot be used together",
     '31:3: yaml is not one of the permitted MAINTAINER types [hjson legacy text toml]',
   ]);
-  assert.match(e.message, /^12 errors occurred:\n\n\* Final scope must have no paths\n\* /);
+  assert.match(e.message, /^12 error\(s\) occurred:\n\n\* Final scope must have no paths\n\* /);
 });
 
 test('empty names may repeat', () => {

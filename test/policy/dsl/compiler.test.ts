@@ -64,7 +64,7 @@ test('atleast', () => {
 });
 
 test('atleast reports the errors of all its choices together', () => {
-  const err = parseFails('atleast(1, true[x=1], f(a), b)', '2 errors occurred');
+  const err = parseFails('atleast(1, true[x=1], f(a), b)', '2 error(s) occurred');
   assert.ok(err instanceof PolicyErrors);
   assert.deepEqual(
     err.errors.map((x) => [x.message, x.location.column]),

@@ -149,7 +149,7 @@ test('hjson: errors', () => {
       ['The organization name them is a reserved name', 5],
     ],
   );
-  assert.match(e.message, /^3 errors occurred:\n\n\* Mismatched key a and login field b\n/);
+  assert.match(e.message, /^3 error\(s\) occurred:\n\n\* Mismatched key a and login field b\n/);
 
   e = failure(() => parse('people: { a: { name: 5 } }', 'hjson'));
   assert.equal(e.message, 'json: cannot unmarshal number into Go struct field Person.people.name of type string');

@@ -143,7 +143,7 @@ test('expansion errors are aggregated, wrapped and located', () => {
       ['Attempting to expand github-org missing. No membership data for the members of organization missing', 5],
     ],
   );
-  assert.equal(e.message.split('\n')[0], '5 errors occurred:');
+  assert.equal(e.message.split('\n')[0], '5 error(s) occurred:');
   assert.ok(e.errors.every((x) => x.location.file === 'MAINTAINERS'));
 });
 

@@ -101,7 +101,6 @@ test('§2.3 unknown enum values, exact', () => {
 
 test(
   '§2.5 several errors are rendered "N error(s) occurred:\\n\\n* e1\\n* e2"',
-  { todo: 'engine bug: renderErrorList (src/policy/errors.ts) writes "N errors occurred:" instead of "N error(s) occurred:"' },
   () => {
     const e = fails('approvals:[{scope: {branches: ["a"], paths: ["x"]}}]');
     assert.equal(e.message, '2 error(s) occurred:\n\n* Final scope must have no paths\n* Final scope must have no branches');

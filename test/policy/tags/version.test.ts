@@ -73,7 +73,7 @@ test('merge commit message', () => {
   const people = new Map([['bob', { name: 'Bob B', email: 'b@x', login: 'Bob' }], ['al', { name: 'Al', email: '', login: 'al' }]]);
   assert.equal(
     mergeCommitMessage({ comment: 'Ship it', approvers: ['zed', 'bob', 'al'], people }),
-    'Ship it\nMerged by checks-out\nApproved by:\nAl (@al)\nBob B <b@x> (@bob)\n (@zed)\n',
+    'Ship it\nMerged by checks-out\nApproved by:\nAl (@al)\nBob B <b@x> (@Bob)\n (@zed)\n',
   );
   assert.equal(mergeCommitMessage({ comment: '', approvers: [], people, brandingShort: 'acme' }), 'Merged by acme\n');
 });
