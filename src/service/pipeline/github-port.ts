@@ -116,6 +116,8 @@ export interface PrGitHub {
   collaborators(ref: RepoRef): Promise<Person[]>;
   user(login: string): Promise<Person>;
   createStatus(ref: RepoRef, status: StatusWrite): Promise<void>;
+  /** A PR conversation comment (the service's own messages, prefixed so they never count as feedback). */
+  createIssueComment(ref: RepoRef, number: number, body: string): Promise<void>;
   /** Only in GitHub App mode; token mode reports with the commit status alone. */
   createCheckRun?(ref: RepoRef, run: CheckRunWrite): Promise<number>;
   updateCheckRun?(ref: RepoRef, id: number, run: Partial<CheckRunWrite>): Promise<void>;

@@ -12,6 +12,7 @@ import type { JobContext, JobHandler } from '../queue/worker.js';
 import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
 import { latestDecision, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
+import { authorAffirmComment } from '../../policy/actions/notifications.js';
 import { buildReport } from './check-output.js';
 import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
 import type { PrGitHub, RepoRef } from './github-port.js';
@@ -132,6 +133,11 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
   };
 }
 
+/** The job carries a comment or a review: the evaluation answers someone's feedback. */
+function answersFeedback(job: ClaimedJob): boolean {
+  return job.deliveries.some((d) => d.event === 'issue_comment' || d.event === 'pull_request_review');
+}
+
 /** True when a status in our context says what checks-out last decided for that head (our own post's echo). */
 async function isOurOwnStatus(sdb: ServiceDb, repo: string, pr: number, sha: string, claimed: { state: string; description: string }): Promise<boolean> {
   const d = await latestDecision(sdb, repo, pr);
@@ -177,6 +183,7 @@ async function evaluateAndReport(
   const report = buildReport(outcome);
   assertCurrent();
   const d = outcome.kind === 'decision' ? outcome.decision : undefined;
+  const previous = await latestDecision(o.sdb, slug, number);
   await recordDecision(o.sdb, {
     repo: slug,
     prNumber: number,
@@ -192,6 +199,14 @@ async function evaluateAndReport(
   });
   // Logged before posting, so the echo of our own status (a `status` delivery) is recognised as ours.
   await publishReport(gh, ref, pull.headSha, report, runId, publish);
+  if (d !== undefined && !d.authorAffirmed && answersFeedback(job)) {
+    // Spec §6.4: tell people why an approval by a committer does not count — once per head, not per event.
+    const saidSo = previous !== undefined && previous.headSha === pull.headSha && previous.description === report.status.description;
+    if (!saidSo) {
+      assertCurrent();
+      await gh.createIssueComment(ref, number, authorAffirmComment(o.brandingShort));
+    }
+  }
   log.info({ head: pull.headSha, state: report.status.state, conclusion: report.check.conclusion }, report.status.description);
   return outcome.kind;
 }

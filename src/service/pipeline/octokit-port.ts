@@ -166,6 +166,10 @@ export function octokitPort(octokit: Octokit, options: OctokitPortOptions): PrGi
     async createStatus({ owner, repo }, s: StatusWrite): Promise<void> {
       await octokit.rest.repos.createCommitStatus({ owner, repo, ...s });
     },
+
+    async createIssueComment({ owner, repo }, number, body): Promise<void> {
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body });
+    },
   };
   if (options.checks) {
     port.createCheckRun = async ({ owner, repo }, run: CheckRunWrite): Promise<number> => {

@@ -104,8 +104,15 @@ function addSha(t: JobTargets, repo: string, sha: string | undefined, reason: st
   return undefined;
 }
 
+/** GitHub lists a suite's PRs; a payload listing more than this is not one to fan out in full. */
+const MAX_PRS_PER_DELIVERY = 100;
+
 function prNumbersOf(list: unknown): number[] {
-  return Array.isArray(list) ? list.map((x) => num(obj(x)?.number)).filter((n): n is number => n !== undefined) : [];
+  if (!Array.isArray(list)) return [];
+  return list
+    .slice(0, MAX_PRS_PER_DELIVERY)
+    .map((x) => num(obj(x)?.number))
+    .filter((n): n is number => n !== undefined);
 }
 
 /** Adds what one delivery asks for; returns why it asks for nothing. */

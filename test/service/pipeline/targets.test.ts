@@ -238,3 +238,9 @@ test('the pipeline\'s own follow-up deliveries target their PR (and cannot be se
   assert.deepEqual([...t.installations], [['Acme/Widgets', 99]]);
   assert.doesNotMatch(f.event, /^[a-z_]{1,64}$/);
 });
+
+test('a suite listing thousands of PRs fans out to at most 100', () => {
+  const pull_requests = Array.from({ length: 5000 }, (_, i) => ({ number: i + 1 }));
+  const t = jobTargets([d('check_suite', { action: 'requested', repository, check_suite: { head_sha: SHA, pull_requests } })], O);
+  assert.equal(t.prs.get('acme/widgets')?.size, 100);
+});
