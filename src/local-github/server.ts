@@ -116,6 +116,10 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
       const path = req.url.slice(API_PREFIX.length).split('?')[0];
       if (await faults.apply(req, reply, path)) return reply;
       req.caller = ANONYMOUS;
+      const version = req.headers['x-github-api-version'];
+      if (version !== undefined && version !== '2022-11-28' && version !== '2026-03-10') {
+        throw new GitHubError(400, `API version ${String(version)} is not supported.`);
+      }
       req.caller = resolveCaller(state, req.headers.authorization);
       const key = rateLimiter.key(req.caller, req.ip);
       req.rateKey = key;
@@ -129,7 +133,8 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
       // The emulator's clock, so clients that correct for skew (@octokit/auth-app reads `Date`) follow it.
       reply.header('date', new Date(clock.now()).toUTCString());
       reply.header('x-github-media-type', 'github.v3; format=json');
-      reply.header('x-github-api-version-selected', '2022-11-28');
+      const asked = req.headers['x-github-api-version'];
+      reply.header('x-github-api-version-selected', asked === '2026-03-10' ? asked : '2022-11-28');
       reply.header('x-github-request-id', randomBytes(8).toString('hex').toUpperCase());
       const caller = req.caller ?? ANONYMOUS;
       if (caller.kind === 'user') reply.header('x-oauth-scopes', (caller.scopes ?? []).join(', '));

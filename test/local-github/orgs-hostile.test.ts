@@ -105,3 +105,10 @@ test('an app JWT with alg none or a tampered payload is refused', async () => {
   assert.equal(expired.status, 401);
   assert.match(((await expired.json()) as { message: string }).message, /'Expiration time' claim/);
 });
+
+test('X-GitHub-Api-Version: both supported versions are accepted, others are 400', async () => {
+  const o = w.octo('alice');
+  const ok = await o.request('GET /user', { headers: { 'x-github-api-version': '2026-03-10' } });
+  assert.equal(ok.headers['x-github-api-version-selected'], '2026-03-10');
+  assert.equal(await status(o.request('GET /user', { headers: { 'x-github-api-version': '2099-01-01' } })), 400);
+});

@@ -86,7 +86,8 @@ export function createStatus(ctx: LocalGitHubContext, repo: Repo, sha: string, c
     return v;
   };
   const context = opts.context === undefined ? 'default' : optString(opts.context, 'context', 255) ?? 'default';
-  const count = [...ctx.state.statuses.values()].filter((s) => s.repoId === repo.id && s.sha === commit).length;
+  let count = 0;
+  for (const s of ctx.state.statuses.values()) if (s.repoId === repo.id && s.sha === commit && s.context === context) count++;
   if (count >= 1000) throw errors.validation([{ resource: 'Status', code: 'custom', message: 'This SHA and context has reached the maximum number of statuses.' }]);
   const id = ctx.state.nextId('status');
   const now = ctx.state.now();

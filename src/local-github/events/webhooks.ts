@@ -24,6 +24,7 @@ export interface ReceiverOptions {
 
 const TIMEOUT_MS = 10_000;
 const MAX_RESPONSE = 64 * 1024;
+const MAX_DELIVERIES = 10_000;
 
 export class WebhookService {
   private readonly pending = new Set<Promise<unknown>>();
@@ -163,6 +164,11 @@ export class WebhookService {
       status, status_code: statusCode, request: { headers, payload: raw }, response,
     };
     this.state.deliveries.set(id, d);
+    // Keep the most recent deliveries only (GitHub keeps a few days' worth), so long runs do not grow unbounded.
+    if (this.state.deliveries.size > MAX_DELIVERIES) {
+      const oldest = this.state.deliveries.keys().next().value;
+      if (oldest !== undefined) this.state.deliveries.delete(oldest);
+    }
     return d;
   }
 }
