@@ -28,6 +28,8 @@ export interface ServiceDeps {
   accounts: AccountStore;
   logger: Logger;
   config: ServiceConfig;
+  /** Wakes an idle worker (e.g. after the handler queues a follow-up job); a no-op without workers. */
+  wake: () => void;
 }
 
 export interface StartOptions {
@@ -84,7 +86,9 @@ export async function startService(config: ServiceConfig, options: StartOptions)
     const metrics = createServiceMetrics();
     const queue = new JobQueue(sdb, { leaseMs: config.queue.leaseMs, maxAttempts: config.queue.maxAttempts });
     const accounts = new AccountStore(sdb, box);
-    const deps: ServiceDeps = { sdb, queue, metrics, box, accounts, logger, config };
+    // The handler is built before the worker that runs it, so `wake` looks the worker up when called.
+    const late: { worker?: Worker } = {};
+    const deps: ServiceDeps = { sdb, queue, metrics, box, accounts, logger, config, wake: () => late.worker?.wake() };
     const handler = options.makeHandler?.(deps) ?? createJobHandler({ sdb });
     const worker = options.noWorkers
       ? undefined
@@ -97,6 +101,7 @@ export async function startService(config: ServiceConfig, options: StartOptions)
           leaseMs: config.queue.leaseMs,
           metrics,
         });
+    late.worker = worker;
     const https = config.server.tls
       ? { cert: readFileSync(config.server.tls.certFile), key: readFileSync(config.server.tls.keyFile) }
       : undefined;

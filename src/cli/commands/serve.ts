@@ -58,15 +58,16 @@ export const command: CommandModule = {
 
     const { createLogger } = await import('../../service/logger.js');
     const { startService } = await import('../../service/server.js');
+    const { makePipelineHandler } = await import('../../service/pipeline/service-handler.js');
     const logger = createLogger(config.logLevel);
     if (config.github.mode === 'local') {
-      // Seam: the local GitHub demo (start the emulator, register and install the app, point the service at
-      // it) is wired here once src/local-github is ready. Until then the service runs but accepts no delivery.
+      // Seam: with no GitHub configured, `serve` is to start the local GitHub demo (src/service/demo). Until
+      // that is wired here the service runs but can authenticate no delivery.
       logger.warn('no GitHub configured (GITHUB_APP_ID or GITHUB_CLIENT/GITHUB_SECRET): webhooks will be rejected until one is');
     }
     let service;
     try {
-      service = await startService(config, { logger });
+      service = await startService(config, { logger, makeHandler: (deps) => makePipelineHandler(deps, { wake: deps.wake }) });
     } catch (err) {
       logger.fatal({ err }, 'checks-out failed to start');
       process.stderr.write(`checks-out: failed to start: ${(err as Error).message}\n`);
