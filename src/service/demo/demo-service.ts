@@ -5,10 +5,7 @@
 import { createServer } from 'node:net';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/types.js';
-import { createGitHubClientClass } from '../github/client.js';
-import { createAppAccess } from '../pipeline/app-access.js';
-import { createPipelineHandler } from '../pipeline/handler.js';
-import { MembershipCache } from '../pipeline/membership-cache.js';
+import { makePipelineHandler } from '../pipeline/service-handler.js';
 import type { JobHandler } from '../queue/worker.js';
 import { startService, type RunningService, type ServiceDeps } from '../server.js';
 import { startLocalDemo, type DemoUrls, type LocalDemo, type LocalDemoOptions } from './local-demo.js';
@@ -25,32 +22,13 @@ export interface RunningDemo {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** The pipeline handler in App mode, as the service builds it from its dependencies. */
+/**
+ * The service's own pipeline assembly (what `serve` uses), in App mode here. The local GitHub needs no
+ * client-side write pacing, so in-process throttling is off; rate-limit answers still reach the queue.
+ */
 export function appModeHandler(deps: ServiceDeps): JobHandler {
-  const { config, logger, sdb, metrics } = deps;
-  const app = config.github.app;
-  if (!app) throw new Error('the demo runs the service in GitHub App mode, but no app is configured');
-  // The local GitHub needs no client-side write pacing; rate-limit answers still reach the queue.
-  const Client = createGitHubClientClass({ baseUrl: config.github.apiUrl, metrics, logger, throttling: false });
-  return createPipelineHandler({
-    sdb,
-    access: createAppAccess({ appId: app.id, privateKey: app.privateKey, Client }),
-    membership: new MembershipCache({ ttlMs: config.cache.ttlMs }),
-    env: {
-      brandingName: config.branding.name,
-      defaultPattern: config.defaultPattern,
-      legacy: {
-        approvals: config.legacy.approvals,
-        pattern: config.legacy.pattern,
-        selfApprovalOff: config.legacy.selfApprovalOff,
-      },
-    },
-    brandingShort: config.branding.shortName,
-    statusContext: `approvals/${config.branding.name}`,
-    checkRunName: config.checkRunName,
-    publicUrl: config.server.publicUrl,
-    logger,
-  });
+  if (deps.config.github.mode !== 'app' || !deps.config.github.app) throw new Error('the demo runs the service in GitHub App mode, but no app is configured');
+  return makePipelineHandler(deps, { wake: deps.wake, client: { throttling: false } });
 }
 
 /**

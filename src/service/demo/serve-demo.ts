@@ -18,35 +18,50 @@ export interface ServeDemoOptions extends LocalDemoOptions {
   until?: AbortSignal;
 }
 
-function signalled(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (s: NodeJS.Signals) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(s);
-    };
-    const onInt = on('SIGINT');
-    const onTerm = on('SIGTERM');
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onTerm);
-  });
+interface StopRequest {
+  requested: Promise<string>;
+  dispose(): void;
 }
 
-function aborted(signal: AbortSignal): Promise<string> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve('abort');
-    else signal.addEventListener('abort', () => resolve('abort'), { once: true });
+/** Listens from the start: a signal during start-up then stops the demo once it is up, not mid-way. */
+function onSignals(): StopRequest {
+  let onInt = (): void => {};
+  let onTerm = (): void => {};
+  const requested = new Promise<string>((resolve) => {
+    onInt = () => resolve('SIGINT');
+    onTerm = () => resolve('SIGTERM');
   });
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  return {
+    requested,
+    dispose() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+function onAbort(signal: AbortSignal): StopRequest {
+  return {
+    requested: new Promise((resolve) => {
+      if (signal.aborted) resolve('abort');
+      else signal.addEventListener('abort', () => resolve('abort'), { once: true });
+    }),
+    dispose() {},
+  };
 }
 
 /** Runs until stopped; resolves to the process exit code (1 when the demo cannot start). */
 export async function serveDemo(config: ServiceConfig, options: ServeDemoOptions): Promise<number> {
   const { logger, out = (t) => process.stdout.write(t), err = (t) => process.stderr.write(t), until, ...demoOptions } = options;
   const credentialsFile = demoOptions.credentialsFile === undefined ? DEFAULT_CREDENTIALS_FILE : demoOptions.credentialsFile;
+  const stop = until ? onAbort(until) : onSignals();
   let running;
   try {
     running = await startDemoService(config, { ...demoOptions, logger });
   } catch (e) {
+    stop.dispose();
     logger.fatal({ err: e }, 'the checks-out demo failed to start');
     err(`checks-out: failed to start the demo: ${(e as Error).message}\n`);
     return 1;
@@ -54,7 +69,8 @@ export async function serveDemo(config: ServiceConfig, options: ServeDemoOptions
   const { urls } = running;
   logger.info({ service: urls.service, github: urls.github, pr: urls.pr, db: config.db.driver }, 'checks-out demo is running');
   out(demoBanner(urls, credentialsFile));
-  const why = await (until ? aborted(until) : signalled());
+  const why = await stop.requested;
+  stop.dispose();
   logger.info({ signal: why }, 'shutting down the demo: service first, then the local GitHub');
   await running.stop();
   logger.info('stopped');
