@@ -7,7 +7,7 @@
  */
 import type { CommitRange, FeedbackType } from '../config/types.js';
 import type { CommitInfo, FeedbackItem } from '../types.js';
-import { isServiceMessage } from '../actions/notifications.js';
+import { servicePrefix } from '../actions/notifications.js';
 
 export type ExclusionReason =
   | 'feedback-type-disabled'
@@ -113,19 +113,27 @@ function isTime(t: unknown): t is number {
   return typeof t === 'number' && Number.isFinite(t);
 }
 
-/** Why an item made before/after `cutoff` does not count in a `head` list (undefined = it counts). */
-function headExclusion(item: FeedbackItem, cutoff: Cutoff): { reason?: ExclusionReason; revived?: boolean } {
-  if (cutoff.at === undefined) return {};
+/** What `headExclusion` says, as shared constants: it runs for every item of every evaluation. */
+type HeadVerdict = { reason?: ExclusionReason; revived?: boolean };
+const COUNTS: HeadVerdict = Object.freeze({});
+const COUNTS_NOT_REVIVED: HeadVerdict = Object.freeze({ revived: false });
+const COUNTS_REVIVED: HeadVerdict = Object.freeze({ revived: true });
+const NO_TIMESTAMP: HeadVerdict = Object.freeze({ reason: 'no-timestamp' });
+const BEFORE_LAST_PUSH: HeadVerdict = Object.freeze({ reason: 'before-last-push' });
+
+/** Why an item made before/after `cutoff` does not count in a `head` list (no reason = it counts). */
+function headExclusion(item: FeedbackItem, cutoff: Cutoff): HeadVerdict {
+  if (cutoff.at === undefined) return COUNTS;
   const T = cutoff.at;
   if (item.type === 'review') {
-    if (!isTime(item.at)) return { reason: 'no-timestamp' };
-    return item.at > T ? {} : { reason: 'before-last-push' };
+    if (!isTime(item.at)) return NO_TIMESTAMP;
+    return item.at > T ? COUNTS : BEFORE_LAST_PUSH;
   }
   // GitHub's `since` filter on comments is on updated_at >= T: an edit after the push revives a comment.
   const updated = isTime(item.updatedAt) ? item.updatedAt : item.at;
-  if (!isTime(updated)) return { reason: 'no-timestamp' };
-  if (updated < T) return { reason: 'before-last-push' };
-  return { revived: isTime(item.at) && item.at < T };
+  if (!isTime(updated)) return NO_TIMESTAMP;
+  if (updated < T) return BEFORE_LAST_PUSH;
+  return isTime(item.at) && item.at < T ? COUNTS_REVIVED : COUNTS_NOT_REVIVED;
 }
 
 /** Time used to order an item: when it became effective (creation, or the reviving edit). */
@@ -137,12 +145,17 @@ function sortTime(record: FeedbackRecord): number {
 
 export function gatherFeedback(input: GatherInput): GatheredFeedback {
   const cutoff = input.range === 'head' || input.antirange === 'head' ? resolveCutoff(input) : { source: 'none' as const, skippedUiMerges: [] };
+  // Loop invariants, hoisted: this runs for every item of every evaluation.
+  const comments = input.types.includes('comment');
+  const reviews = input.types.includes('review');
+  const prefix = servicePrefix(input.brandingShort);
   const records: FeedbackRecord[] = [];
   for (const item of input.feedback) {
     const record: FeedbackRecord = { item };
+    const typeOk = item.type === 'comment' ? comments : item.type === 'review' ? reviews : input.types.includes(item.type);
     let common: ExclusionReason | undefined;
-    if (!input.types.includes(item.type)) common = 'feedback-type-disabled';
-    else if (isServiceMessage(item.body, input.brandingShort)) common = 'service-message';
+    if (!typeOk) common = 'feedback-type-disabled';
+    else if (typeof item.body === 'string' && item.body.startsWith(prefix)) common = 'service-message';
     else if (item.type === 'review' && typeof item.state === 'string' && item.state.toLowerCase() === 'dismissed') common = 'dismissed';
     if (common !== undefined) {
       record.approvalExclusion = common;
@@ -155,16 +168,34 @@ export function gatherFeedback(input: GatherInput): GatheredFeedback {
     }
     records.push(record);
   }
-  // Chronological; comments before reviews on equal times, then input order. (Two undated items give
-  // -Infinity - -Infinity = NaN, which is falsy, so the tie-breakers decide.)
-  const ordered = records
-    .map((r, i) => ({ r, i, t: sortTime(r), k: r.item.type === 'comment' ? 0 : 1 }))
+  const ordered = chronological(records);
+  const approval: FeedbackItem[] = [];
+  const disapproval: FeedbackItem[] = [];
+  for (const r of ordered) {
+    if (r.approvalExclusion === undefined) approval.push(r.item);
+    if (r.disapprovalExclusion === undefined) disapproval.push(r.item);
+  }
+  return { approval, disapproval, records: ordered, cutoff };
+}
+
+/**
+ * Chronological; comments before reviews on equal times, then input order. (Two undated items give
+ * -Infinity - -Infinity = NaN, which is falsy, so the tie-breakers decide.) Feedback usually arrives in
+ * order already, and then the list is returned as it is instead of being sorted.
+ */
+function chronological(records: FeedbackRecord[]): FeedbackRecord[] {
+  const kind = (r: FeedbackRecord): number => (r.item.type === 'comment' ? 0 : 1);
+  let sorted = true;
+  for (let i = 1; i < records.length && sorted; i++) {
+    // Input order breaks the remaining ties, so the pair is in order unless its time or kind says otherwise.
+    const a = records[i - 1];
+    const b = records[i];
+    const order = sortTime(a) - sortTime(b) || kind(a) - kind(b);
+    if (order > 0) sorted = false;
+  }
+  if (sorted) return records;
+  return records
+    .map((r, i) => ({ r, i, t: sortTime(r), k: kind(r) }))
     .sort((a, b) => a.t - b.t || a.k - b.k || a.i - b.i)
     .map((x) => x.r);
-  return {
-    approval: ordered.filter((r) => r.approvalExclusion === undefined).map((r) => r.item),
-    disapproval: ordered.filter((r) => r.disapprovalExclusion === undefined).map((r) => r.item),
-    records: ordered,
-    cutoff,
-  };
 }
