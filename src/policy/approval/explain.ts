@@ -188,6 +188,12 @@ function indexOf(list: readonly FeedbackItem[]): Map<FeedbackItem, number> {
   return index;
 }
 
+function sameItems(a: readonly FeedbackItem[], b: readonly FeedbackItem[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Where one item sits in the two lists, and the leaves that looked at each list. */
 interface ItemContext {
   matchLeaves: readonly TraceNode[];
@@ -203,7 +209,8 @@ interface ItemContext {
 export function explainFeedback(input: ExplainItemsInput): FeedbackExplanation[] {
   const { decision, classifier, cutoff } = input;
   const approvalIndex = indexOf(input.approval);
-  const disapprovalIndex = indexOf(input.disapproval);
+  // With the same range for both lists (the default) they hold the same items: one index serves both.
+  const disapprovalIndex = sameItems(input.approval, input.disapproval) ? approvalIndex : indexOf(input.disapproval);
   const matchLeaves = listLeaves(decision.matchEval?.trace);
   const antiLeaves = listLeaves(decision.antimatchEval?.trace);
   const out: FeedbackExplanation[] = new Array(input.records.length);
