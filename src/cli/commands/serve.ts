@@ -57,14 +57,14 @@ export const command: CommandModule = {
     }
 
     const { createLogger } = await import('../../service/logger.js');
-    const { startService } = await import('../../service/server.js');
-    const { makePipelineHandler } = await import('../../service/pipeline/service-handler.js');
     const logger = createLogger(config.logLevel);
     if (config.github.mode === 'local') {
-      // Seam: with no GitHub configured, `serve` is to start the local GitHub demo (src/service/demo). Until
-      // that is wired here the service runs but can authenticate no delivery.
-      logger.warn('no GitHub configured (GITHUB_APP_ID or GITHUB_CLIENT/GITHUB_SECRET): webhooks will be rejected until one is');
+      // Nothing configured: run the demo (local GitHub seeded with the demo org + the service in App mode).
+      const { serveDemo } = await import('../../service/demo/serve-demo.js');
+      return serveDemo(config, { logger });
     }
+    const { startService } = await import('../../service/server.js');
+    const { makePipelineHandler } = await import('../../service/pipeline/service-handler.js');
     let service;
     try {
       service = await startService(config, { logger, makeHandler: (deps) => makePipelineHandler(deps, { wake: deps.wake }) });
