@@ -99,3 +99,13 @@ test('HTML PR view lists check runs with a requested-action button that notifies
   assert.ok(got?.signatureValid);
   assert.deepEqual(got.payload.requested_action, { identifier: 'recheck' });
 });
+
+test('avatars and the repository list are served; control API 404s are JSON', async () => {
+  const avatar = await fetch(`${w.webUrl}/_emulator/avatars/1001`);
+  assert.equal(avatar.status, 200);
+  assert.match(avatar.headers.get('content-type') ?? '', /image\/svg\+xml/);
+  const index = await (await fetch(`${w.webUrl}/`)).text();
+  assert.match(index, /acme\/widgets/);
+  const missing = await fetch(`${w.webUrl}/_emulator/no/such/route`);
+  assert.equal(missing.status, 404);
+});

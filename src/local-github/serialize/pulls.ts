@@ -94,7 +94,7 @@ export function fullPull(ctx: LocalGitHubContext, repo: Repo, p: PullRequest): R
     merged: p.merged_at !== null,
     mergeable,
     rebaseable: mergeable,
-    mergeable_state: p.merged_at !== null || p.state === 'closed' ? 'unknown' : mergeable === false ? 'dirty' : mergeableState(ctx, repo, p),
+    mergeable_state: p.merged_at !== null || p.state === 'closed' ? 'unknown' : mergeable === false ? 'dirty' : p.draft ? 'draft' : mergeableState(ctx, repo, p),
     merged_by: merger ? ctx.serialize.user(merger) : null,
     comments: [...ctx.state.comments.values()].filter((c) => c.repoId === repo.id && c.number === p.number).length,
     review_comments: 0,
