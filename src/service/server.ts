@@ -123,6 +123,18 @@ export async function startService(config: ServiceConfig, options: StartOptions)
     const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
     const host = config.server.host && config.server.host !== '::' && config.server.host !== '0.0.0.0' ? config.server.host : '127.0.0.1';
     const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    // Finished deliveries are kept for QUEUE_RETENTION (duplicate detection), then purged hourly.
+    const purge = async () => {
+      try {
+        const n = await queue.purgeFinished(config.queue.retentionMs);
+        if (n > 0) logger.info({ purged: n }, 'purged finished deliveries');
+      } catch (err) {
+        logger.warn({ err }, 'purging finished deliveries failed');
+      }
+    };
+    const purgeTimer = setInterval(() => void purge(), 3_600_000);
+    purgeTimer.unref();
+    void purge();
     let stopped = false;
     return {
       ...deps,
@@ -132,6 +144,7 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       async stop(graceMs = 10_000) {
         if (stopped) return;
         stopped = true;
+        clearInterval(purgeTimer);
         await app.close();
         await worker?.stop(graceMs);
         await sdb.close();

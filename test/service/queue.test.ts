@@ -233,3 +233,22 @@ for (const kind of testDatabases()) {
       }));
   });
 }
+
+for (const kind of testDatabases()) {
+  describe(`queue retention on ${kind.name}`, { skip: kind.skip }, () => {
+    test('finished deliveries are purged after the retention; pending and failed ones are kept', () =>
+      withDb(kind.create, async (t) => {
+        let now = T0;
+        const q = new JobQueue(t.sdb, { leaseMs: 60_000, maxAttempts: 1, now: () => now });
+        await q.enqueue(delivery('old', 'o/r#1'));
+        await q.complete((await q.claim('w'))!);
+        await q.enqueue(delivery('dead', 'o/r#2'));
+        assert.equal(await q.fail((await q.claim('w'))!, new Error('x')), 'dead');
+        now += 1000;
+        await q.enqueue(delivery('new', 'o/r#3'));
+        assert.equal(await q.purgeFinished(500), 1);
+        assert.deepEqual(await q.depth(), { pending: 1, running: 0, done: 0, failed: 1 });
+        assert.equal(await q.enqueue(delivery('old', 'o/r#1')), 'queued', 'past the retention a delivery id is new again');
+      }));
+  });
+}

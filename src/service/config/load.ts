@@ -189,6 +189,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): LoadResult {
       workers: parse('WORKER_CONCURRENCY', POSITIVE_INT.max(64, 'must be at most 64'), 4),
       leaseMs: duration('QUEUE_LEASE', '2m'),
       maxAttempts: parse('QUEUE_MAX_ATTEMPTS', POSITIVE_INT, 10),
+      retentionMs: duration('QUEUE_RETENTION', '168h'),
     },
     slackTargetUrl: get('SLACK_TARGET_URL'),
     sunlight: bool('CHECKS_OUT_SUNLIGHT'),

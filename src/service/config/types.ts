@@ -37,7 +37,8 @@ export interface ServiceConfig {
   checkRunName: string;
   /** 32-byte AES-256-GCM key for secrets at rest; undefined = serve manages a key file (SQLite only). */
   secretKey: Buffer | undefined;
-  queue: { workers: number; leaseMs: number; maxAttempts: number };
+  /** retentionMs: finished deliveries are kept this long (the duplicate-delivery horizon). */
+  queue: { workers: number; leaseMs: number; maxAttempts: number; retentionMs: number };
   slackTargetUrl: string | undefined;
   sunlight: boolean;
   limitUsers: boolean;
