@@ -164,7 +164,9 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
       await app.listen({ port, host });
       const addr = app.server.address();
       const bound = typeof addr === 'object' && addr ? addr.port : port;
-      if (!options.origin) urls.setOrigin(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
+      // A wildcard bind is not an address clients can use: advertise loopback instead.
+      const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+      if (!options.origin) urls.setOrigin(`http://${shown.includes(':') ? `[${shown}]` : shown}:${bound}`);
       return { port: bound, api_url: urls.apiBase, web_url: urls.webBase };
     },
     async close() {

@@ -87,3 +87,21 @@ test('local-github rejects bad options with usage and exit status 2', async () =
     assert.match(stderr, /Usage: checks-out local-github/);
   }
 });
+
+test('--public-url is advertised in URLs; a wildcard bind advertises loopback', async () => {
+  const { startLocalGitHub } = await import('../../src/cli/commands/local-github.js');
+  const io = { stdout: () => {}, stderr: () => {}, readStdin: async () => '' };
+  const run = await withIo(io, () => startLocalGitHub(['--port', '0', '--public-url', 'http://github.local:1234']));
+  try {
+    assert.equal(run.lg.urls.apiBase, 'http://github.local:1234/api/v3');
+  } finally {
+    await run.stop();
+  }
+  assert.equal(await run.done, 0);
+  const wild = await withIo(io, () => startLocalGitHub(['--port', '0', '--host', '0.0.0.0']));
+  try {
+    assert.match(wild.lg.urls.apiBase, /^http:\/\/127\.0\.0\.1:\d+\/api\/v3$/);
+  } finally {
+    await wild.stop();
+  }
+});

@@ -12,7 +12,7 @@ import { createLocalGitHub, type LocalGitHub } from '../../local-github/server.j
 import { seedDemo } from '../../local-github/seed/demo.js';
 import { credentialsOf } from '../../local-github/credentials.js';
 
-const usage = `Usage: checks-out local-github [--port N] [--host H] [--state F] [--seed demo] [--credentials-out F] [--app-webhook-url U]
+const usage = `Usage: checks-out local-github [--port N] [--host H] [--public-url U] [--state F] [--seed demo] [--credentials-out F] [--app-webhook-url U]
 
 Runs a local GitHub: a stateful emulator of the GitHub REST API (served under /api/v3), webhooks, GitHub App
 auth, a per-PR HTML view (at the web URL), and a control API under /_emulator.
@@ -20,6 +20,7 @@ auth, a per-PR HTML view (at the web URL), and a control API under /_emulator.
 Options:
   --port N              port to listen on (default 3000; 0 = any free port)
   --host H              address to bind (default 127.0.0.1; the control API has no authentication)
+  --public-url U        origin to advertise in URLs (e.g. http://github.local:3000) instead of the bound address
   --state F             load state from F if it exists; save it to F on exit (SIGINT/SIGTERM)
   --seed demo           create the demo world (org, members, teams, repos, app, a PR awaiting approval)
                         unless state was loaded from --state
@@ -44,12 +45,13 @@ interface Options {
   seed?: 'demo';
   credentialsOut?: string;
   appWebhookUrl?: string;
+  publicUrl?: string;
 }
 
 function parse(args: string[]): Options {
   const parsed = parseArgs(args, {
     port: { type: 'string' }, host: { type: 'string' }, state: { type: 'string' }, seed: { type: 'string' },
-    'credentials-out': { type: 'string' }, 'app-webhook-url': { type: 'string' },
+    'credentials-out': { type: 'string' }, 'app-webhook-url': { type: 'string' }, 'public-url': { type: 'string' },
   });
   if (parsed.positionals.length) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
   const o = parsed.options as Record<string, string | undefined>;
@@ -57,13 +59,14 @@ function parse(args: string[]): Options {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, not '${o.port}'`);
   if (o.seed !== undefined && o.seed !== 'demo') throw new UsageError(`--seed supports only 'demo', not '${o.seed}'`);
   if (o['app-webhook-url'] !== undefined && !/^https?:\/\/\S+$/.test(o['app-webhook-url'])) throw new UsageError('--app-webhook-url must be an http(s) URL');
-  return { port, host: o.host ?? '127.0.0.1', state: o.state, seed: o.seed as 'demo' | undefined, credentialsOut: o['credentials-out'], appWebhookUrl: o['app-webhook-url'] };
+  if (o['public-url'] !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(o['public-url'])) throw new UsageError('--public-url must be an http(s) origin such as http://host:3000');
+  return { port, host: o.host ?? '127.0.0.1', state: o.state, seed: o.seed as 'demo' | undefined, credentialsOut: o['credentials-out'], appWebhookUrl: o['app-webhook-url'], publicUrl: o['public-url'] };
 }
 
 /** Starts the emulator as the command does; exported so tests can run and stop it in-process. */
 export async function startLocalGitHub(args: string[]): Promise<LocalGitHubRun> {
   const opts = parse(args);
-  const lg = createLocalGitHub();
+  const lg = createLocalGitHub({ origin: opts.publicUrl });
   await lg.app.ready();
   let loaded = false;
   if (opts.state && existsSync(opts.state)) {
