@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   conformance: () => import('./commands/conformance.js').then((m) => m.command),
   'local-github': () => import('./commands/local-github.js').then((m) => m.command),
   serve: () => import('./commands/serve.js').then((m) => m.command),
+  demo: () => import('./commands/demo.js').then((m) => m.command),
 };
 
 export async function main(argv: string[]): Promise<number> {
