@@ -92,7 +92,31 @@ export function decidePolicy(input: PolicyDecisionInput): PolicyDecision {
     return decision;
   }
   decision.validAuthor = true;
+  return feedbackStages(input, decision, classifier, explain);
+}
 
+/**
+ * Only the disapproval and approval stages, for a caller that knows the title and author stages pass for
+ * this input (they are pure: re-running them would only repeat the answer). The result has no `authorEval`.
+ */
+export function decideFeedbackStages(input: PolicyDecisionInput): PolicyDecision {
+  const { antititle } = effectivePatterns(input.config, input.policy);
+  const decision: PolicyDecision = {
+    approved: false,
+    validTitle: true,
+    validAuthor: true,
+    approvers: [],
+    disapprovers: [],
+    title: { antititle: antititle?.source, blocked: false },
+    approvalEvents: [],
+    disapprovalEvents: [],
+  };
+  return feedbackStages(input, decision, input.classifier ?? classifierFor(input.config, input.policy), input.explain ?? true);
+}
+
+/** Disapproval, then approval when nobody blocks (spec §3.6 steps 3–4), recorded into `decision`. */
+function feedbackStages(input: PolicyDecisionInput, decision: PolicyDecision, classifier: Classifier, explain: boolean): PolicyDecision {
+  const { policy, snapshot, author, closingIssueAuthors } = input;
   const antimatchEval = evaluateMatcher(policy.antimatch, {
     snapshot,
     author,

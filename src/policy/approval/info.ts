@@ -4,7 +4,7 @@
  */
 import type { CommitInfo } from '../types.js';
 import { affirmAuthor, type Affirmation } from './affirm.js';
-import { classifierFor, decidePolicy, type PolicyDecision, type PolicyDecisionInput } from './decide.js';
+import { classifierFor, decideFeedbackStages, decidePolicy, type PolicyDecision, type PolicyDecisionInput } from './decide.js';
 
 export type CurCommentStatus = 'no_change' | 'approval' | 'disapproval' | 'pr_title' | 'pr_author' | 'pr_audit';
 
@@ -48,22 +48,25 @@ export function approvalInfo(input: ApprovalInfoInput): ApprovalInfo {
     auditOk: input.auditOk,
     approvers,
     disapprovers: decision.disapprovers,
-    curComment: currentComment(decision, base, input.auditOk),
+    curComment: currentComment(decision, base, input.auditOk, true),
   };
 }
 
 /**
  * What the latest feedback did: the policy re-run on only the last approval item and the last disapproval
  * item; the last event wins (an approval evaluated after a non-blocking disapproval reports the approval).
+ * `fromInput`: `decision` was computed from this very `input`, so its passing title and author stages
+ * need not be re-run.
  */
-export function currentComment(decision: PolicyDecision, input: PolicyDecisionInput, auditOk: boolean): CurComment {
+export function currentComment(decision: PolicyDecision, input: PolicyDecisionInput, auditOk: boolean, fromInput = false): CurComment {
   if (!auditOk) return { status: 'pr_audit', author: '' };
   if (!decision.validTitle) return { status: 'pr_title', author: '' };
   if (!decision.validAuthor) return { status: 'pr_author', author: '' };
   const lastApproval = input.approval[input.approval.length - 1];
   const lastDisapproval = input.disapproval[input.disapproval.length - 1];
   if (lastApproval === undefined || lastDisapproval === undefined) return { status: 'no_change', author: '' };
-  const rerun = decidePolicy({ ...input, approval: [lastApproval], disapproval: [lastDisapproval], explain: false });
+  const last = { ...input, approval: [lastApproval], disapproval: [lastDisapproval], explain: false };
+  const rerun = fromInput ? decideFeedbackStages(last) : decidePolicy(last);
   let cur: CurComment = { status: 'no_change', author: '' };
   for (const e of [...rerun.disapprovalEvents, ...rerun.approvalEvents]) {
     if (e.type === 'Approval') cur = { status: 'approval', author: e.login };
