@@ -100,7 +100,8 @@ test('core REST responses match GitHub\'s OpenAPI description', async () => {
   const rv = await alice.pulls.createReview({ ...R, pull_number: pr.data.number, event: 'REQUEST_CHANGES', body: 'no' });
   await alice.pulls.getReview({ ...R, pull_number: pr.data.number, review_id: rv.data.id });
   await alice.pulls.dismissReview({ ...R, pull_number: pr.data.number, review_id: rv.data.id, message: 'ok' });
-  await alice.pulls.createReview({ ...R, pull_number: pr.data.number, event: 'APPROVE' });
+  const ap = await alice.pulls.createReview({ ...R, pull_number: pr.data.number, event: 'APPROVE' });
+  await alice.pulls.updateReview({ ...R, pull_number: pr.data.number, review_id: ap.data.id, body: 'edited approval' });
   await alice.pulls.listReviews({ ...R, pull_number: pr.data.number });
   await alice.repos.createCommitStatus({ ...R, sha: commit.data.sha, state: 'success', context: 'ci' });
   await alice.repos.listCommitStatusesForRef({ ...R, ref: commit.data.sha });
@@ -160,7 +161,7 @@ test('webhook payloads match @octokit/openapi-webhooks', async () => {
     seen.add(`${r.event}${action ? `.${action}` : ''}`);
     found.push(...webhookProblems(r.event, action, r.payload));
   }
-  for (const e of ['installation.created', 'push', 'pull_request.opened', 'pull_request.edited', 'pull_request.closed', 'pull_request.synchronize', 'issue_comment.created', 'issue_comment.edited', 'pull_request_review.submitted', 'pull_request_review.dismissed', 'status']) {
+  for (const e of ['installation.created', 'push', 'pull_request.opened', 'pull_request.edited', 'pull_request.closed', 'pull_request.synchronize', 'issue_comment.created', 'issue_comment.edited', 'pull_request_review.submitted', 'pull_request_review.dismissed', 'pull_request_review.edited', 'status']) {
     assert.ok(seen.has(e), `no ${e} delivery seen (${[...seen].join(', ')})`);
   }
   assert.deepEqual([...new Set(found)], []);

@@ -203,3 +203,21 @@ test('deployments and deployment statuses', async () => {
   const list = await alice.repos.listDeployments({ ...repo, environment: 'staging' });
   assert.deepEqual(list.data.map((x) => x.id), [id]);
 });
+
+test('pending reviews: created without event, visible to their author only, submitted, edited, deleted', async () => {
+  const a = w.lg.admin;
+  a.push('acme/widgets', { branch: 'pending', files: { 'p.txt': '1\n' }, author: 'bob', from: 'main' });
+  const pr = a.openPull('acme/widgets', { author: 'bob', title: 'pending', head: 'pending' });
+  const alice = w.octo('alice');
+  const draft = await alice.pulls.createReview({ ...repo, pull_number: pr.number, body: 'thinking' });
+  assert.equal(draft.data.state, 'PENDING');
+  assert.deepEqual((await w.octo('bob').pulls.listReviews({ ...repo, pull_number: pr.number })).data, []);
+  const submitted = await alice.pulls.submitReview({ ...repo, pull_number: pr.number, review_id: draft.data.id, event: 'APPROVE' });
+  assert.equal(submitted.data.state, 'APPROVED');
+  const edited = await alice.pulls.updateReview({ ...repo, pull_number: pr.number, review_id: draft.data.id, body: 'ship it' });
+  assert.equal(edited.data.body, 'ship it');
+  assert.equal((await failure(alice.pulls.deletePendingReview({ ...repo, pull_number: pr.number, review_id: draft.data.id }))).status, 422);
+  const second = await alice.pulls.createReview({ ...repo, pull_number: pr.number });
+  await alice.pulls.deletePendingReview({ ...repo, pull_number: pr.number, review_id: second.data.id });
+  assert.equal((await failure(w.octo('bob').pulls.updateReview({ ...repo, pull_number: pr.number, review_id: draft.data.id, body: 'x' }))).status, 404);
+});

@@ -63,6 +63,30 @@ export function createReview(ctx: LocalGitHubContext, repo: Repo, pull: PullRequ
   return r;
 }
 
+/** Submits a PENDING review (POST .../reviews/{id}/events). */
+export function submitReview(ctx: LocalGitHubContext, repo: Repo, pull: PullRequest, r: Review, sender: Account, opts: { event?: unknown; body?: unknown }): void {
+  if (r.state !== 'PENDING') throw errors.unprocessable('Unprocessable Entity: "Can not submit a non-pending review"');
+  if (typeof opts.event !== 'string' || !Object.prototype.hasOwnProperty.call(EVENTS, opts.event)) {
+    throw errors.invalidRequest(opts.event === undefined ? '"event" wasn\'t supplied.' : `${JSON.stringify(opts.event)} is not a member of enum "event".`);
+  }
+  const state = EVENTS[opts.event];
+  if (typeof opts.body === 'string') r.body = opts.body;
+  if (sender.id === pull.userId && (state === 'APPROVED' || state === 'CHANGES_REQUESTED')) {
+    throw errors.unprocessable(`Unprocessable Entity: "Can not ${state === 'APPROVED' ? 'approve' : 'request changes on'} your own pull request"`);
+  }
+  r.state = state;
+  r.submitted_at = ctx.state.now();
+  ctx.bus.emit('pull_request_review', { action: 'submitted', repo, review: r, sender });
+}
+
+/** Changes a review's body (PUT .../reviews/{id}); submitted reviews fire `pull_request_review.edited`. */
+export function editReview(ctx: LocalGitHubContext, repo: Repo, r: Review, sender: Account, body: unknown): void {
+  if (typeof body !== 'string') throw errors.invalidRequest('"body" wasn\'t supplied.');
+  const from = r.body;
+  r.body = body;
+  if (r.state !== 'PENDING') ctx.bus.emit('pull_request_review', { action: 'edited', repo, review: r, sender, changes: { body: { from } } });
+}
+
 export function dismissReview(ctx: LocalGitHubContext, repo: Repo, r: Review, sender: Account, message: unknown): void {
   if (typeof message !== 'string' || message === '') throw errors.validation([{ resource: 'PullRequestReview', field: 'message', code: 'missing_field' }]);
   if (r.state !== 'APPROVED' && r.state !== 'CHANGES_REQUESTED') throw errors.unprocessable('Can not dismiss a commented pull request review');

@@ -43,6 +43,7 @@ export interface ReviewEvent {
   repo: Repo;
   review: Review;
   sender: Account;
+  changes?: { body: { from: string } };
 }
 
 export interface StatusEvent {

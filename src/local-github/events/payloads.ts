@@ -85,7 +85,9 @@ export function issueCommentPayload(ctx: LocalGitHubContext, e: IssueCommentEven
 
 export function reviewPayload(ctx: LocalGitHubContext, e: ReviewEvent): Record<string, unknown> {
   const p = ctx.state.pull(e.repo.id, e.review.number)!;
-  return { action: e.action, review: reviewJson(ctx, e.repo, e.review, true), pull_request: fullPull(ctx, e.repo, p), ...base(ctx, e.repo, e.sender) };
+  const out: Record<string, unknown> = { action: e.action, review: reviewJson(ctx, e.repo, e.review, true), pull_request: fullPull(ctx, e.repo, p), ...base(ctx, e.repo, e.sender) };
+  if (e.action === 'edited') out.changes = e.changes ?? {};
+  return out;
 }
 
 export function statusPayload(ctx: LocalGitHubContext, e: StatusEvent): Record<string, unknown> {

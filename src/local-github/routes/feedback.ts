@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LocalGitHubContext } from '../context.js';
 import type { Repo } from '../state/types.js';
 import { nodeId } from '../state/store.js';
-import { createComment, createReview, createStatus, deleteComment, dismissReview, editComment, latestStatuses, combinedState } from '../domain/feedback.js';
+import { createComment, createReview, createStatus, deleteComment, dismissReview, editComment, editReview, submitReview, latestStatuses, combinedState } from '../domain/feedback.js';
 import { commentJson, deploymentJson, deploymentStatusJson, reviewJson, statusJson } from '../serialize/feedback.js';
 import { body, intParam, params, query, sinceParam } from './util.js';
 
@@ -119,6 +119,38 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
     const r = repoWith(req, 'pull_requests', 'read');
     const p = pullOf(req, r);
     return reviewJson(ctx, r, reviewOf(req, r, p.number));
+  });
+
+  const ownReview = (req: FastifyRequest, r: Repo, n: number) => {
+    const v = reviewOf(req, r, n);
+    if (v.userId !== ctx.actor(req).id) throw errors.notFound();
+    return v;
+  };
+
+  api.put('/repos/:owner/:repo/pulls/:number/reviews/:review_id', async (req) => {
+    const r = repoWith(req, 'pull_requests', 'write', 'read');
+    const p = pullOf(req, r);
+    const v = ownReview(req, r, p.number);
+    editReview(ctx, r, v, ctx.actor(req), body(req).body);
+    return reviewJson(ctx, r, v);
+  });
+
+  api.post('/repos/:owner/:repo/pulls/:number/reviews/:review_id/events', async (req) => {
+    const r = repoWith(req, 'pull_requests', 'write', 'read');
+    const p = pullOf(req, r);
+    const v = ownReview(req, r, p.number);
+    const b = body(req);
+    submitReview(ctx, r, p, v, ctx.actor(req), { event: b.event, body: b.body });
+    return reviewJson(ctx, r, v);
+  });
+
+  api.delete('/repos/:owner/:repo/pulls/:number/reviews/:review_id', async (req) => {
+    const r = repoWith(req, 'pull_requests', 'write', 'read');
+    const p = pullOf(req, r);
+    const v = ownReview(req, r, p.number);
+    if (v.state !== 'PENDING') throw errors.unprocessable('Unprocessable Entity: "Can not delete a non-pending pull request review"');
+    state.reviews.delete(v.id);
+    return reviewJson(ctx, r, v);
   });
 
   api.put('/repos/:owner/:repo/pulls/:number/reviews/:review_id/dismissals', async (req) => {
