@@ -135,3 +135,21 @@ export function buildReport(outcome: PrOutcome): Report {
     },
   };
 }
+
+/** Spec §7.1: when evaluation fails for good, the status says so with the error message. */
+export function errorReport(message: string): Report {
+  const text = message.trim() === '' ? 'unknown error' : message.trim();
+  const summary = [
+    'checks-out gave up evaluating this pull request after repeated failures:',
+    '',
+    '```',
+    text.replace(/`{3,}/g, '`'),
+    '```',
+    '',
+    'Use **Re-evaluate** to try again.',
+  ].join('\n');
+  return {
+    status: { state: 'error', description: truncateDescription(text) },
+    check: { conclusion: 'failure', title: 'checks-out could not evaluate this pull request', summary: clampOutput(summary), annotations: [] },
+  };
+}

@@ -13,12 +13,12 @@ import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
 import { latestDecision, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
-import { buildReport } from './check-output.js';
+import { buildReport, errorReport } from './check-output.js';
 import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
-import type { PrGitHub, RepoRef } from './github-port.js';
+import type { PrGitHub, PullData, RepoRef } from './github-port.js';
 import type { PolicyEnv } from './load-policy.js';
 import type { MembershipCache } from './membership-cache.js';
-import { publishReport, startCheckRun } from './publish.js';
+import { publishReport, startCheckRun, type PublishOptions } from './publish.js';
 import { FOLLOW_UP_EVENT, jobTargets } from './targets.js';
 
 export interface RepoAccess {
@@ -48,6 +48,8 @@ export interface PipelineOptions {
    * such PRs are evaluated inline.
    */
   followUp?: (delivery: FollowUp) => Promise<void>;
+  /** The queue's attempt limit: on the last attempt a failure is reported on the PR (status `error`). */
+  maxAttempts?: number;
   /**
    * Open the check run `in_progress` before evaluating (default true). Off saves one write per
    * evaluation: the run is then created completed.
@@ -155,7 +157,6 @@ async function evaluateAndReport(
   now: () => number,
 ): Promise<PrOutcome['kind'] | undefined> {
   const { gh } = access;
-  const slug = `${ref.owner}/${ref.repo}`;
   const pull = await gh.pull(ref, number);
   if (pull.state !== 'open') {
     log.debug('pull request is closed; nothing to report');
@@ -172,6 +173,43 @@ async function evaluateAndReport(
     assertCurrent,
   };
   const runId = o.inProgress === false ? undefined : await startCheckRun(gh, ref, pull.headSha, publish);
+  try {
+    return await decideAndPublish(o, access, ref, pull, runId, publish, job, log, now);
+  } catch (err) {
+    const lastAttempt = o.maxAttempts !== undefined && job.attempts >= o.maxAttempts;
+    if (lastAttempt && !(err instanceof LeaseLost)) {
+      const report = errorReport(err instanceof Error ? err.message : String(err));
+      try {
+        // Logged like any decision, so the echo of this status is recognised as ours too.
+        await recordDecision(o.sdb, {
+          repo: `${ref.owner}/${ref.repo}`, prNumber: number, headSha: pull.headSha, policy: null, approvers: [], disapprovers: [],
+          configHash: null, state: report.status.state, description: report.status.description, decidedAt: now(),
+          deliveries: job.deliveries.map((x) => x.id),
+        });
+        await publishReport(gh, ref, pull.headSha, report, runId, publish);
+      } catch (e) {
+        log.warn({ err: e }, 'reporting the failure on the pull request failed too');
+      }
+    }
+    throw err;
+  }
+}
+
+async function decideAndPublish(
+  o: PipelineOptions,
+  access: { gh: PrGitHub; enablingUser: string },
+  ref: RepoRef,
+  pull: PullData,
+  runId: number | undefined,
+  publish: PublishOptions,
+  job: ClaimedJob,
+  log: Logger,
+  now: () => number,
+): Promise<PrOutcome['kind']> {
+  const { gh } = access;
+  const slug = `${ref.owner}/${ref.repo}`;
+  const number = pull.number;
+  const assertCurrent = publish.assertCurrent ?? (() => {});
   const repo = await gh.repo(ref);
   const outcome = await evaluatePr(gh, ref, repo, pull, {
     env: o.env,

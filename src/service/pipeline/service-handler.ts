@@ -60,6 +60,7 @@ export function makePipelineHandler(deps: ServiceDeps, o: PipelineWiringOptions 
     checkRunName: config.checkRunName,
     publicUrl: config.server.publicUrl,
     logger: deps.logger,
+    maxAttempts: config.queue.maxAttempts,
     now: o.now,
     followUp: async (f) => {
       await deps.queue.enqueue(f);

@@ -36,6 +36,7 @@ export const ORG = 'acme';
 export const REPO = `${ORG}/widgets`;
 export const CONTEXT = 'approvals/checks-out';
 export const RUN_NAME = 'checks-out';
+const MAX_ATTEMPTS = 3;
 
 export interface WorldOptions {
   mode?: 'app' | 'token';
@@ -121,7 +122,7 @@ export class World {
     this.sdb = openDatabase('sqlite', join(this.dir, 'service.sqlite'));
     await migrateToLatest(this.sdb);
     const logger = testLogger;
-    this.queue = new JobQueue(this.sdb, { leaseMs: 30_000, maxAttempts: 3, backoffMs: () => 20 });
+    this.queue = new JobQueue(this.sdb, { leaseMs: 30_000, maxAttempts: MAX_ATTEMPTS, backoffMs: () => 20 });
     const Client = createGitHubClientClass({ baseUrl: api_url, cache: new EtagCache(), retryAfterBaseMs: 1, throttling: false });
     const accounts = new AccountStore(this.sdb, createSecretBox(generateSecretKey()));
     let access: RepoAccess;
@@ -141,6 +142,7 @@ export class World {
       checkRunName: RUN_NAME,
       publicUrl: 'http://checks-out.test',
       logger,
+      maxAttempts: MAX_ATTEMPTS,
       now: () => this.clock.now(),
       followUp: async (f) => {
         await this.queue.enqueue(f);

@@ -9,6 +9,7 @@ import {
   annotationsFor,
   buildReport,
   clampOutput,
+  errorReport,
 } from '../../../src/service/pipeline/check-output.js';
 import type { PrOutcome } from '../../../src/service/pipeline/evaluate-pr.js';
 import type { PullData } from '../../../src/service/pipeline/github-port.js';
@@ -144,4 +145,13 @@ test('a huge number of feedback items still produces a summary within GitHub\'s 
   const r = buildReport(outcome(CONFIG, feedback));
   assert.ok(r.check.summary.length <= MAX_OUTPUT_CHARS);
   assert.equal(r.check.conclusion, 'action_required');
+});
+
+test('errorReport: the message becomes the error status (cut to 135 bytes) and a failed run that cannot be broken out of its code block', () => {
+  const r = errorReport('Server Error ```\n# injected');
+  assert.deepEqual(r.status, { state: 'error', description: 'Server Error ```\n# injected' });
+  assert.equal(r.check.conclusion, 'failure');
+  assert.equal((r.check.summary.match(/```/g) ?? []).length, 2);
+  assert.equal(errorReport('   ').status.description, 'unknown error');
+  assert.ok(errorReport('x'.repeat(500)).status.description.endsWith('...'));
 });
