@@ -85,6 +85,9 @@ export class World {
   readonly jobErrors: unknown[] = [];
 
   private service: RunningService | undefined;
+  private makeWorker: () => Worker = () => {
+    throw new Error('no worker in this assembly');
+  };
 
   private constructor(
     readonly mode: 'app' | 'token',
@@ -150,7 +153,7 @@ export class World {
       },
       onEvaluated: (e) => this.evaluations.push({ pr: e.pr, calls: e.calls.toJSON(), rateLimitCost: e.calls.rateLimitCost }),
     });
-    this.worker = new Worker({
+    this.makeWorker = () => new Worker({
       queue: this.queue,
       handler: async (job, ctx) => {
         try {
@@ -166,6 +169,7 @@ export class World {
       leaseMs: 30_000,
       pollMs: 20,
     });
+    this.worker = this.makeWorker();
     this.intake = await buildIntakeApp({
       queue: this.queue,
       logger,
@@ -232,6 +236,17 @@ export class World {
     this.queue = service.queue;
     app.webhook_url = `${service.url}/hook`;
     this.lg.admin.install(app.id, ORG, 'all');
+    await this.settle();
+  }
+
+  /** Stops processing (deliveries still queue up), e.g. to build a burst that must coalesce. */
+  async pauseWorkers(): Promise<void> {
+    await this.worker.stop(5000);
+  }
+
+  async resumeWorkers(): Promise<void> {
+    this.worker = this.makeWorker();
+    this.worker.start();
     await this.settle();
   }
 
