@@ -192,6 +192,18 @@ export class Admin {
     return undefined;
   }
 
+  /** Suspends or unsuspends an installation; fires `installation.suspend` / `installation.unsuspend`. */
+  suspend(installationId: number, suspended: boolean): void {
+    const inst = this.state.installations.get(installationId);
+    if (!inst) throw new Error(`no installation ${installationId}`);
+    if ((inst.suspended_at !== null) === suspended) return;
+    inst.suspended_at = suspended ? this.state.now() : null;
+    inst.updated_at = this.state.now();
+    const acct = this.state.account(inst.accountId);
+    const sender = acct.type === 'User' ? acct : this.firstAdmin(acct) ?? this.appOwner();
+    this.ctx.bus.emit('installation', { action: suspended ? 'suspend' : 'unsuspend', installation: inst, sender });
+  }
+
   installationToken(installationId: number): string {
     const inst = this.state.installations.get(installationId);
     if (!inst) throw new Error(`no installation ${installationId}`);

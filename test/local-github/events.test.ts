@@ -90,3 +90,21 @@ test('push events carry the new commits in order, created/forced flags, and fire
     off();
   }
 });
+
+test('suspended installations: tokens answer 403, events suspend/unsuspend reach the app', async () => {
+  const a = w.lg.admin;
+  const inst = a.install('lifecycle', 'acme', 'all', 'alice');
+  const token = a.installationToken(inst.id);
+  await w.lg.webhooks.idle();
+  const before = rx.received.length;
+  const res = await fetch(`${w.webUrl}/_emulator/installations/${inst.id}/suspend`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"suspended":true}' });
+  assert.equal(res.status, 204);
+  const denied = await fetch(`${w.apiUrl}/installation/repositories`, { headers: { authorization: `token ${token}` } });
+  assert.equal(denied.status, 403);
+  assert.equal(((await denied.json()) as { message: string }).message, 'This installation has been suspended');
+  a.suspend(inst.id, false);
+  await w.lg.webhooks.idle();
+  const ok = await fetch(`${w.apiUrl}/installation/repositories`, { headers: { authorization: `token ${token}` } });
+  assert.equal(ok.status, 200);
+  assert.deepEqual(rx.received.slice(before).map((r) => r.payload.action), ['suspend', 'unsuspend']);
+});

@@ -50,6 +50,7 @@ export function resolveCaller(state: State, authorization: string | undefined): 
   if (t.kind === 'installation') {
     const inst = state.installations.get(t.installationId);
     if (!inst) throw errors.badCredentials();
+    if (inst.suspended_at !== null) throw new GitHubError(403, 'This installation has been suspended');
     return {
       kind: 'installation', appId: inst.appId, installationId: inst.id, permissions: { ...t.permissions },
       repoIds: t.repoIds, token,

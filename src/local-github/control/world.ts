@@ -198,5 +198,11 @@ export function registerWorldControl(control: FastifyInstance, lg: LocalGitHub):
     return reply.code(204).send();
   });
 
+  control.post('/installations/:id/suspend', async (req, reply) => {
+    admin.suspend(Number(p(req).id), b(req).suspended !== false);
+    await settle();
+    return reply.code(204).send();
+  });
+
   control.post('/installations/:id/token', async (req, reply) => reply.code(201).send({ token: admin.installationToken(Number(p(req).id)) }));
 }

@@ -140,7 +140,7 @@ export function installationJson(urls: Urls, state: State, inst: Installation): 
     single_file_name: null,
     has_multiple_single_files: false,
     single_file_paths: [],
-    suspended_by: null,
+    suspended_by: inst.suspended_at === null ? null : simpleUser(urls, account),
     suspended_at: inst.suspended_at === null ? null : isoSeconds(inst.suspended_at),
   };
 }
