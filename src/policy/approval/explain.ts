@@ -214,6 +214,8 @@ export function explainFeedback(input: ExplainItemsInput): FeedbackExplanation[]
   const matchLeaves = listLeaves(decision.matchEval?.trace);
   const antiLeaves = listLeaves(decision.antimatchEval?.trace);
   const out: FeedbackExplanation[] = new Array(input.records.length);
+  // One context, updated per item (this loop runs for every feedback item of every explained evaluation).
+  const ctx: ItemContext = { matchLeaves, antiLeaves, a: -1, d: -1, decision, cutoff };
   for (let i = 0; i < input.records.length; i++) {
     const r = input.records[i];
     const item = r.item;
@@ -221,14 +223,8 @@ export function explainFeedback(input: ExplainItemsInput): FeedbackExplanation[]
     const isA = classifier.isApproval(item);
     const isD = classifier.isDisapproval(item);
     const kind: ItemKind = isA && isD ? 'both' : isA ? 'approval' : isD ? 'disapproval' : 'neither';
-    const ctx: ItemContext = {
-      matchLeaves,
-      antiLeaves,
-      a: approvalIndex.get(item) ?? -1,
-      d: disapprovalIndex.get(item) ?? -1,
-      decision,
-      cutoff,
-    };
+    ctx.a = approvalIndex.get(item) ?? -1;
+    ctx.d = disapprovalIndex.get(item) ?? -1;
     const approved = anyOutcome(matchLeaves, ctx.a, 'counted');
     const disapproved = anyOutcome(antiLeaves, ctx.d, 'counted');
     const e: FeedbackExplanation = { item, login, kind, approved, disapproved, summary: '' };

@@ -101,9 +101,7 @@ export function evaluateMatcher(m: Matcher, input: EvaluationInput): EvaluationR
   const author = typeof input.author === 'string' ? input.author.toLowerCase() : '';
   const authorOnly = input.action === 'author-limit';
   const items = authorOnly ? syntheticAuthorItem(author) : (input.feedback ?? []);
-  const issueAuthors = [
-    ...new Set((input.closingIssueAuthors ?? []).filter((a) => typeof a === 'string').map((a) => a.toLowerCase())),
-  ].filter((a) => a !== author);
+  const issueAuthors = closingIssueAuthors(input.closingIssueAuthors, author);
   const ctx: Context = {
     index: snapshotIndex(input.snapshot),
     author,
@@ -120,6 +118,12 @@ export function evaluateMatcher(m: Matcher, input: EvaluationInput): EvaluationR
   };
   const trace = evaluateNode(m, ctx);
   return { holds: trace.holds, events: ctx.events, trace };
+}
+
+/** Distinct lower-cased issue authors other than the PR author (most PRs close no issue: no allocation). */
+function closingIssueAuthors(raw: readonly string[] | undefined, author: string): string[] {
+  if (raw === undefined || raw.length === 0) return [];
+  return [...new Set(raw.filter((a) => typeof a === 'string').map((a) => a.toLowerCase()))].filter((a) => a !== author);
 }
 
 function evaluateNode(m: Matcher, ctx: Context): TraceNode {
@@ -234,12 +238,12 @@ function atleastNeeded(missing: number, kids: TraceNode[]): number | null {
 }
 
 function evaluateLeaf(m: Matcher, candidates: Candidates, required: number, self: boolean, ctx: Context): TraceNode {
+  const { logins, author, action, explain } = ctx;
+  const items: FeedbackTrace[] = [];
   /** login → index of the item that made them a participant. */
   const participants = new Map<string, number>();
-  /** login → position in `items` of that item's trace entry (to mark it cancelled). */
-  const added = new Map<string, number>();
-  const items: FeedbackTrace[] = [];
-  const { logins, author, action, explain } = ctx;
+  /** login → position in `items` of that item's trace entry (to mark it cancelled); disapprovals only. */
+  const added = action === 'disapproval' && explain ? new Map<string, number>() : undefined;
   for (let i = 0; i < logins.length; i++) {
     const malformed = logins[i] === null;
     const login = logins[i] ?? '';
@@ -264,14 +268,14 @@ function evaluateLeaf(m: Matcher, candidates: Candidates, required: number, self
         else {
           participants.set(login, index);
           ctx.events.push({ type: 'DisapprovalInsert', login, index });
-          added.set(login, items.length);
+          added?.set(login, items.length);
           outcome = 'counted';
         }
       } else if (approves && participants.has(login)) {
         participants.delete(login);
         ctx.events.push({ type: 'DisapprovalRemove', login, index });
-        const earlier = added.get(login);
-        if (earlier !== undefined && explain) items[earlier].outcome = 'cancelled';
+        const earlier = added?.get(login);
+        if (earlier !== undefined) items[earlier].outcome = 'cancelled';
         outcome = 'withdrawal';
       } else outcome = 'not-a-disapproval';
     } else if (participants.has(login)) {
