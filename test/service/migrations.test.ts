@@ -41,3 +41,16 @@ for (const kind of testDatabases()) {
     });
   });
 }
+
+test('two processes migrating one SQLite file at the same time both succeed', async () => {
+  const sqlite = testDatabases().find((k) => k.name === 'sqlite')!;
+  const t = await sqlite.create({ migrate: false });
+  try {
+    const other = t.openAnother();
+    const [a, b] = await Promise.all([migrateToLatest(t.sdb), migrateToLatest(other)]);
+    const applied = [...(a.results ?? []), ...(b.results ?? [])].filter((r) => r.status === 'Success').map((r) => r.migrationName).sort();
+    assert.deepEqual(applied, migrationNames('sqlite'), 'each migration applied exactly once');
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -3,7 +3,7 @@
  * dialects; only the auto-increment primary key and BIGINT differ. Never edit a released migration: add one.
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
-import type { DbDriver, ServiceDb } from './connect.js';
+import { writeTransaction, type DbDriver, type ServiceDb } from './connect.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types
 type AnyDb = Kysely<any>;
@@ -145,13 +145,35 @@ class InCodeProvider implements MigrationProvider {
 
 /** Applies every pending migration; throws with the failing migration's name on error. */
 export async function migrateToLatest(sdb: ServiceDb): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: sdb.db, provider: new InCodeProvider(sdb.driver) });
-  const result = await migrator.migrateToLatest();
+  const provider = new InCodeProvider(sdb.driver);
+  let result: MigrationResultSet;
+  if (sdb.driver === 'postgres') {
+    // Kysely's PostgreSQL adapter takes an advisory lock and runs the DDL in a transaction.
+    result = await new Migrator({ db: sdb.db, provider }).migrateToLatest();
+  } else {
+    // Kysely's SQLite adapter has no lock (it assumes one process). Run the whole migration inside one
+    // BEGIN IMMEDIATE transaction instead, so a second process starting on the same file waits, then
+    // finds nothing left to do; any failure rolls everything back.
+    result = await writeTransaction(sdb, async (trx) => {
+      const r = await new Migrator({ db: trx, provider, disableTransactions: true }).migrateToLatest();
+      if (r.error) throw new MigrationFailed(r);
+      return r;
+    }).catch((err: unknown) => {
+      if (err instanceof MigrationFailed) return err.result;
+      throw err;
+    });
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`);
   }
   return result;
+}
+
+class MigrationFailed extends Error {
+  constructor(readonly result: MigrationResultSet) {
+    super('migration failed');
+  }
 }
 
 export function migrationNames(driver: DbDriver): string[] {
