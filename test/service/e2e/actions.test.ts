@@ -1,6 +1,7 @@
 /** Re-evaluation on request, and our status context defended against forgery. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { checksFor } from '../../../src/local-github/checks/index.js';
 import { ORG, withWorld } from './harness.js';
 
 const config = '{ approvals: [ { match: "core[count=1]" } ] }\n';
@@ -62,5 +63,21 @@ test('our own status does not trigger another evaluation (no feedback loop)', as
     assert.ok(n - after >= 1 && n - after <= 2, `decisions: ${after} -> ${n}`);
     await w.settle();
     assert.equal(await w.decisionCount(pr.number), n);
+  });
+});
+
+test('check_suite.rerequested ("Re-run all checks") re-evaluates with fresh memberships', async () => {
+  await withWorld({ config, maintainers }, async (w) => {
+    const pr = await w.openPull();
+    await w.comment(pr.number, 'dave', 'I approve');
+    w.lg.admin.addTeamMember(ORG, 'core', 'dave');
+    const mod = checksFor(w.lg.ctx)!;
+    const repo = w.lg.admin.repo('acme/widgets');
+    const suite = mod.service.store.suitesForSha(repo.id, w.headSha(pr.number)).find((s) => s.appId === w.app!.id);
+    assert.ok(suite);
+    await w.tick();
+    mod.service.rerequestSuite(repo.id, suite.id, w.lg.state.accountByLogin('bob')!.id);
+    await w.settle();
+    assert.equal((await w.status(pr.number))?.description, 'approved by dave');
   });
 });
