@@ -90,6 +90,18 @@ export function jobTargets(deliveries: readonly DeliveryLike[], o: TargetOptions
   return t;
 }
 
+/**
+ * GitHub's own time of a push, from the payload (`pull_request.updated_at`, `repository.pushed_at` in
+ * seconds): it is on the same clock as comment and review times, so a service clock that runs behind
+ * GitHub's cannot move the cutoff before the push. Undefined when absent or implausible.
+ */
+function githubTime(v: unknown): number | undefined {
+  let ms: number | undefined;
+  if (typeof v === 'string' && v.length <= 40) ms = Date.parse(v);
+  else if (typeof v === 'number') ms = v * 1000;
+  return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 function addPr(t: JobTargets, repo: string, n: number | undefined): string | undefined {
   if (n === undefined) return 'no pull request number';
   let set = t.prs.get(repo);
@@ -123,7 +135,7 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
       const pr = obj(p.pull_request);
       const head = str(obj(pr?.head)?.sha);
       if ((action === 'opened' || action === 'reopened' || action === 'synchronize') && head && SHA.test(head)) {
-        t.pushes.push({ repo, sha: head, at: d.receivedAt, source: `pull_request.${action}` });
+        t.pushes.push({ repo, sha: head, at: githubTime(pr?.updated_at) ?? d.receivedAt, source: `pull_request.${action}` });
       }
       if (!action || !PR_ACTIONS.has(action)) return `pull_request.${action ?? '?'} does not change approvals`;
       if (str(pr?.state) === 'closed') return 'pull request is closed';
@@ -147,7 +159,7 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
       // Only branch heads can be PR heads; a tag push says nothing about when a head was pushed.
       if (!str(p.ref)?.startsWith('refs/heads/')) return 'not a branch push';
       if (p.deleted === true || after === undefined || !SHA.test(after) || /^0+$/.test(after)) return 'branch deleted';
-      t.pushes.push({ repo, sha: after, at: d.receivedAt, source: 'push' });
+      t.pushes.push({ repo, sha: after, at: githubTime(obj(p.repository)?.pushed_at) ?? d.receivedAt, source: 'push' });
       // A push to a PR branch also arrives as pull_request.synchronize; evaluating twice is harmless but wasteful.
       return 'push recorded';
     }

@@ -244,3 +244,17 @@ test('a suite listing thousands of PRs fans out to at most 100', () => {
   const t = jobTargets([d('check_suite', { action: 'requested', repository, check_suite: { head_sha: SHA, pull_requests } })], O);
   assert.equal(t.prs.get('acme/widgets')?.size, 100);
 });
+
+test('push times come from GitHub\'s clock when the payload carries it (updated_at, pushed_at), else the receipt time', () => {
+  const t = jobTargets(
+    [
+      d('pull_request', { action: 'synchronize', repository, pull_request: { number: 1, updated_at: '2024-01-01T00:00:10Z', head: { sha: SHA } } }, 99),
+      d('push', { ref: 'refs/heads/f', after: SHA2, repository: { ...repository, pushed_at: 1704067220 } }, 99),
+      d('pull_request', { action: 'opened', repository, pull_request: { number: 2, updated_at: 'yesterday', head: { sha: SHA } } }, 77),
+      d('push', { ref: 'refs/heads/f', after: SHA, repository: { ...repository, pushed_at: 'NaN' } }, 66),
+      d('push', { ref: 'refs/heads/f', after: SHA, repository: { ...repository, pushed_at: -5 } }, 55),
+    ],
+    O,
+  );
+  assert.deepEqual(t.pushes.map((p) => p.at), [Date.parse('2024-01-01T00:00:10Z'), 1704067220_000, 77, 66, 55]);
+});
