@@ -111,6 +111,7 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       metrics,
       https,
       quietUserAgents: config.blacklistUserAgents,
+      appWebhookSecret: options.webhookSecrets ? undefined : config.github.mode === 'app' ? config.github.app?.webhookSecret : undefined,
       webhookSecrets: options.webhookSecrets ?? webhookSecretsFor(config, accounts),
       onQueued: () => worker?.wake(),
       checkHealth: async () => {

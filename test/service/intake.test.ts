@@ -22,7 +22,7 @@ function commentPayload(repo = 'Octo/Repo', number = 12) {
   };
 }
 
-async function setup(t: TestDb, secrets?: (s: ReturnType<typeof payloadSubject>) => Promise<string[]>) {
+async function setup(t: TestDb, secrets?: (s: ReturnType<typeof payloadSubject>) => Promise<string[]>, appWebhookSecret?: string) {
   const queue = new JobQueue(t.sdb, { leaseMs: 60_000, maxAttempts: 3 });
   const metrics = createServiceMetrics();
   let woken = 0;
@@ -32,6 +32,7 @@ async function setup(t: TestDb, secrets?: (s: ReturnType<typeof payloadSubject>)
     logger: testLogger,
     metrics,
     webhookSecrets: secrets ?? (async () => [APP_SECRET]),
+    appWebhookSecret,
     onQueued: () => woken++,
     checkHealth: async () => {
       if (!healthy) throw new Error('db down');
@@ -256,6 +257,30 @@ test('request log: one line per request, 4xx at warn, quiet user agents skipped,
     const all = JSON.stringify(lines);
     assert.ok(!all.includes('SECRET123'), 'query-string tokens are not logged');
     assert.ok(!all.includes('deadbeef'), 'signatures are not logged');
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('App mode: the signature is checked before the body is parsed or any secret looked up', async () => {
+  const kind = testDatabases()[0];
+  const t = await kind.create();
+  try {
+    let lookups = 0;
+    const { app } = await setup(t, async () => {
+      lookups++;
+      return [];
+    }, APP_SECRET);
+    const junk = '{'.repeat(1000);
+    const forged = await post(app, { event: 'issue_comment', delivery: 'a1', body: junk, signature: await sign('nope', junk) });
+    assert.equal(forged.statusCode, 401, 'unauthenticated garbage is refused before parsing (not 400)');
+    const signedJunk = await post(app, { event: 'issue_comment', delivery: 'a2', body: junk, signature: await sign(APP_SECRET, junk) });
+    assert.equal(signedJunk.statusCode, 400);
+    const body = JSON.stringify(commentPayload());
+    assert.equal((await post(app, { event: 'issue_comment', delivery: 'a3', body, signature: await sign(APP_SECRET, body) })).statusCode, 202);
+    assert.equal(lookups, 0);
+    assert.equal((await rowCounts(t)).deliveries, 1);
+    await app.close();
   } finally {
     await t.cleanup();
   }

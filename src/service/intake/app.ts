@@ -34,6 +34,12 @@ export interface IntakeOptions {
    * repository's then the organisation's hook secret in token mode. Empty means it cannot be authenticated.
    */
   webhookSecrets: (subject: PayloadSubject) => Promise<string[]>;
+  /**
+   * App mode: the one secret every delivery is signed with. When set, the signature is checked before the
+   * body is even parsed (an unauthenticated sender cannot make the service parse 25 MB of JSON), and
+   * `webhookSecrets` is not consulted.
+   */
+  appWebhookSecret?: string;
   /** Called after a delivery is queued (wakes idle workers). */
   onQueued?: () => void;
   /** Throws when the service is not healthy (e.g. database unreachable). */
@@ -88,6 +94,17 @@ export async function buildIntakeApp(o: IntakeOptions) {
         return reply.code(400).send({ error: 'missing or malformed X-GitHub-Event / X-GitHub-Delivery header' });
       }
       const log = req.log.child({ delivery, event });
+      if (!signature) {
+        count('unauthorized');
+        log.warn('webhook without X-Hub-Signature-256 rejected');
+        return reply.code(401).send({ error: 'missing X-Hub-Signature-256' });
+      }
+      const mismatch = (repo: string | null, knownSecrets: number) => {
+        count('unauthorized');
+        log.warn({ repo, knownSecrets }, 'webhook signature mismatch');
+        return reply.code(401).send({ error: 'signature does not match' });
+      };
+      if (o.appWebhookSecret !== undefined && !(await verifiesWithAny([o.appWebhookSecret], raw, signature))) return mismatch(null, 1);
       const decoded = decodePayload(raw, header('content-type'));
       if (decoded === undefined) {
         count('bad_request');
@@ -95,22 +112,15 @@ export async function buildIntakeApp(o: IntakeOptions) {
       }
       const { json, text } = decoded;
       const subject = payloadSubject(event, json);
-      if (!signature) {
-        count('unauthorized');
-        log.warn({ repo: subject.repo }, 'webhook without X-Hub-Signature-256 rejected');
-        return reply.code(401).send({ error: 'missing X-Hub-Signature-256' });
-      }
-      let secrets: string[];
-      try {
-        secrets = await o.webhookSecrets(subject);
-      } catch (err) {
-        log.error({ err, repo: subject.repo }, 'looking up the webhook secret failed');
-        return reply.code(503).send({ error: 'cannot authenticate the delivery right now' });
-      }
-      if (!(await verifiesWithAny(secrets, raw, signature))) {
-        count('unauthorized');
-        log.warn({ repo: subject.repo, knownSecrets: secrets.length }, 'webhook signature mismatch');
-        return reply.code(401).send({ error: 'signature does not match' });
+      if (o.appWebhookSecret === undefined) {
+        let secrets: string[];
+        try {
+          secrets = await o.webhookSecrets(subject);
+        } catch (err) {
+          log.error({ err, repo: subject.repo }, 'looking up the webhook secret failed');
+          return reply.code(503).send({ error: 'cannot authenticate the delivery right now' });
+        }
+        if (!(await verifiesWithAny(secrets, raw, signature))) return mismatch(subject.repo, secrets.length);
       }
       const action = typeof json.action === 'string' ? json.action : null;
       if (!HANDLED_EVENTS.has(event)) {
