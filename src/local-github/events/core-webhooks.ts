@@ -3,6 +3,7 @@
  * Installation events go to the app's webhook only, as on GitHub.
  */
 import type { LocalGitHubContext } from '../context.js';
+import type { Repo } from '../state/types.js';
 import { installationRepos } from '../domain/apps.js';
 import { wirePullSync } from '../domain/pulls.js';
 import { base, issueCommentPayload, pullRequestPayload, pushPayload, reviewPayload, statusPayload } from './payloads.js';
@@ -12,12 +13,17 @@ const LATE = { late: true };
 export function wireCoreWebhooks(ctx: LocalGitHubContext): void {
   wirePullSync(ctx);
   const { bus, webhooks, state } = ctx;
-  bus.on('push', (e) => void webhooks.emit('push', pushPayload(ctx, e), e.repo), LATE);
-  bus.on('pull_request', (e) => void webhooks.emit('pull_request', pullRequestPayload(ctx, e), e.repo), LATE);
-  bus.on('issue_comment', (e) => void webhooks.emit('issue_comment', issueCommentPayload(ctx, e), e.repo), LATE);
-  bus.on('pull_request_review', (e) => void webhooks.emit('pull_request_review', reviewPayload(ctx, e), e.repo), LATE);
-  bus.on('status', (e) => void webhooks.emit('status', statusPayload(ctx, e), e.repo), LATE);
-  bus.on('repository', (e) => void webhooks.emit('repository', { action: e.action, ...base(ctx, e.repo, e.sender) }, e.repo), LATE);
+  // Payloads are built only when someone will receive them (building a PR payload is not free).
+  const send = (event: string, repo: Repo, build: () => Record<string, unknown>): void => {
+    const receivers = webhooks.receiversFor(repo, event);
+    if (receivers.length) void webhooks.deliver(event, build(), receivers);
+  };
+  bus.on('push', (e) => send('push', e.repo, () => pushPayload(ctx, e)), LATE);
+  bus.on('pull_request', (e) => send('pull_request', e.repo, () => pullRequestPayload(ctx, e)), LATE);
+  bus.on('issue_comment', (e) => send('issue_comment', e.repo, () => issueCommentPayload(ctx, e)), LATE);
+  bus.on('pull_request_review', (e) => send('pull_request_review', e.repo, () => reviewPayload(ctx, e)), LATE);
+  bus.on('status', (e) => send('status', e.repo, () => statusPayload(ctx, e)), LATE);
+  bus.on('repository', (e) => send('repository', e.repo, () => ({ action: e.action, ...base(ctx, e.repo, e.sender) })), LATE);
   bus.on('installation', (e) => {
     const app = state.apps.get(e.installation.appId);
     if (!app) return;

@@ -23,7 +23,7 @@ export function registerRepos(api: FastifyInstance, ctx: LocalGitHubContext): vo
     const full = ctx.serialize.repo(r, ctx.permission(ctx.caller(req), r));
     const owner = state.account(r.ownerId);
     if (owner.type === 'Organization') full.organization = ctx.serialize.user(owner);
-    return { ...full, network_count: 0, subscribers_count: 0 };
+    return Object.assign(full, { network_count: 0, subscribers_count: 0 });
   });
 
   api.patch('/repos/:owner/:repo', async (req) => {

@@ -58,7 +58,7 @@ export function registerUsers(api: FastifyInstance, ctx: LocalGitHubContext): vo
   api.get('/users/:login', async (req) => {
     const a = state.accountByLogin(params(req).login);
     if (!a) throw errors.notFound();
-    return a.type === 'Organization' ? { ...ctx.serialize.fullOrg(a), type: 'Organization' } : ctx.serialize.fullUser(a);
+    return a.type === 'Organization' ? ctx.serialize.fullOrg(a) : ctx.serialize.fullUser(a);
   });
 
   api.get('/user/orgs', async (req, reply) => {

@@ -33,8 +33,7 @@ export function simpleUser(urls: Urls, a: Account): Record<string, unknown> {
 /** `public-user` (GET /users/{login}, GET /user). */
 export function fullUser(urls: Urls, state: State, a: Account): Record<string, unknown> {
   const publicRepos = [...state.repos.values()].filter((r) => r.ownerId === a.id && !r.private).length;
-  return {
-    ...simpleUser(urls, a),
+  return Object.assign(simpleUser(urls, a), {
     name: a.name,
     company: null,
     blog: '',
@@ -49,7 +48,7 @@ export function fullUser(urls: Urls, state: State, a: Account): Record<string, u
     following: 0,
     created_at: isoSeconds(a.created_at),
     updated_at: isoSeconds(a.updated_at),
-  };
+  });
 }
 
 /** `organization-simple`. */
@@ -78,8 +77,7 @@ export function fullOrg(urls: Urls, state: State, a: Account): Record<string, un
   const optional: Record<string, unknown> = {};
   if (a.name !== null) optional.name = a.name;
   if (a.email !== null) optional.email = a.email;
-  return {
-    ...simpleOrg(urls, a),
+  return Object.assign(simpleOrg(urls, a), {
     ...optional,
     twitter_username: null,
     is_verified: false,
@@ -94,7 +92,7 @@ export function fullOrg(urls: Urls, state: State, a: Account): Record<string, un
     updated_at: isoSeconds(a.updated_at),
     archived_at: null,
     type: 'Organization',
-  };
+  });
 }
 
 /** `integration`: a GitHub App as embedded in check runs, installations and GET /app. */

@@ -89,8 +89,7 @@ export function fullPull(ctx: LocalGitHubContext, repo: Repo, p: PullRequest): R
   const files = headCommit ? diffTrees(ctx.git, mb ? ctx.git.commit(mb)!.tree : null, headCommit.tree) : [];
   const mergeable = isMergeable(ctx, repo, p);
   const merger = p.merged_by === null ? undefined : ctx.state.accounts.get(p.merged_by);
-  return {
-    ...simplePull(ctx, repo, p),
+  return Object.assign(simplePull(ctx, repo, p), {
     merged: p.merged_at !== null,
     mergeable,
     rebaseable: mergeable,
@@ -103,7 +102,7 @@ export function fullPull(ctx: LocalGitHubContext, repo: Repo, p: PullRequest): R
     additions: files.reduce((n, f) => n + f.additions, 0),
     deletions: files.reduce((n, f) => n + f.deletions, 0),
     changed_files: files.length,
-  };
+  });
 }
 
 /** `clean`, `blocked` (required status contexts not all successful) or `behind` (strict protection). */
