@@ -37,6 +37,7 @@ export const REPO = `${ORG}/widgets`;
 export const CONTEXT = 'approvals/checks-out';
 export const RUN_NAME = 'checks-out';
 const MAX_ATTEMPTS = 3;
+export const DEFAULT_CONFIG = '{ approvals: [ { match: "all[count=1,self=false]" } ] }\n';
 
 export interface WorldOptions {
   mode?: 'app' | 'token';
@@ -116,7 +117,7 @@ export class World {
     admin.createTeam(ORG, 'core', { members: ['bob', 'carol'] });
     admin.createTeam(ORG, 'docs', { members: ['dave'] });
     const files: Record<string, string> = { 'README.md': 'widgets\n', 'src/main.ts': 'export {};\n', ...(o.files ?? {}) };
-    if (o.config !== null) files['.checks-out'] = o.config ?? '{ approvals: [ { match: "all[count=1,self=false]" } ] }\n';
+    if (o.config !== null) files['.checks-out'] = o.config ?? DEFAULT_CONFIG;
     if (o.maintainers !== null) files.MAINTAINERS = o.maintainers ?? 'bob\ncarol\ndave\nalice\n';
     admin.createRepo(REPO, { files });
     for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory']) admin.setCollaborator(REPO, u, 'write');
