@@ -28,9 +28,8 @@ import { createTokenAccess } from '../../../src/service/pipeline/token-access.js
 import { createPipelineHandler, type RepoAccess } from '../../../src/service/pipeline/handler.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
 import { testLogger } from '../helpers/logger.js';
-import { loadConfig } from '../../../src/service/config/load.js';
-import { startService, type RunningService } from '../../../src/service/server.js';
-import { makePipelineHandler } from '../../../src/service/pipeline/service-handler.js';
+import type { RunningService } from '../../../src/service/server.js';
+import { startServeLikeService } from './service-assembly.js';
 
 export const ORG = 'acme';
 export const REPO = `${ORG}/widgets`;
@@ -200,42 +199,13 @@ export class World {
     await this.settle();
   }
 
-  /** The service as `checks-out serve` assembles it, configured through the environment. */
+  /** The service as `checks-out serve` assembles it (see service-assembly.ts). */
   private async startService(): Promise<void> {
-    const app = this.lg.admin.createApp('checks-out', { webhook_url: null, webhook_secret: this.hookSecret });
+    const { app, service } = await startServeLikeService(this.lg, { apiUrl: this.apiUrl, dir: this.dir, hookSecret: this.hookSecret, jobErrors: this.jobErrors });
     this.app = app;
-    const { config, errors } = loadConfig({
-      GITHUB_APP_ID: String(app.id),
-      GITHUB_APP_PRIVATE_KEY: app.private_key,
-      GITHUB_WEBHOOK_SECRET: this.hookSecret,
-      GITHUB_URL: this.apiUrl.replace(/\/api\/v3$/, ''),
-      GITHUB_API_URL: this.apiUrl,
-      DB_SOURCE: join(this.dir, 'service.sqlite'),
-      SERVER_ADDR: '127.0.0.1:0',
-      CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-      WORKER_CONCURRENCY: '2',
-    });
-    if (!config || (errors ?? []).length > 0) throw new Error(`bad test configuration: ${(errors ?? []).join('; ')}`);
-    let wake = () => {};
-    const service = await startService(config, {
-      logger: testLogger,
-      makeHandler: (deps) => {
-        const handler = makePipelineHandler(deps, { wake: () => wake(), client: { throttling: false, retryAfterBaseMs: 1 } });
-        return async (job, ctx) => {
-          try {
-            await handler(job, ctx);
-          } catch (err) {
-            this.jobErrors.push(err);
-            throw err;
-          }
-        };
-      },
-    });
     this.service = service;
-    wake = () => service.worker?.wake();
     this.sdb = service.sdb;
     this.queue = service.queue;
-    app.webhook_url = `${service.url}/hook`;
     this.lg.admin.install(app.id, ORG, 'all');
     await this.settle();
   }
@@ -275,10 +245,16 @@ export class World {
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
   }
 
-  /** Waits until no webhook is in flight and no job is pending or running; throws when it never settles. */
-  async settle(maxRounds = 400): Promise<void> {
+  /**
+   * Waits until no webhook is in flight and no job is pending or running. Deterministic: a job's GitHub
+   * writes register their webhook deliveries before the job completes, and intake queues a delivery
+   * before answering it, so "emulator idle, then queue empty" cannot miss work in between. The deadline
+   * only turns a hang (a feedback loop) into a failure.
+   */
+  async settle(deadlineMs = 120_000): Promise<void> {
     let quiet = 0;
-    for (let round = 0; round < maxRounds; round++) {
+    const deadline = Date.now() + deadlineMs;
+    while (Date.now() < deadline) {
       await this.lg.webhooks.idle();
       const d = await this.queue.depth();
       if (d.pending + d.running === 0) {
