@@ -91,10 +91,17 @@ export class State {
   repoByName(owner: string, name: string): Repo | undefined {
     const acct = this.accountByLogin(owner);
     if (!acct) return undefined;
-    const lower = name.toLowerCase();
-    for (const r of this.repos.values()) if (r.ownerId === acct.id && r.name.toLowerCase() === lower) return r;
-    return undefined;
+    // Every API request looks a repository up by name: keep an index, rebuilt when the repos map changes
+    // (repositories are only ever added, and `restore` swaps the whole map).
+    if (!this.repoIndex || this.repoIndex.source !== this.repos || this.repoIndex.size !== this.repos.size) {
+      const idx = new Map<string, Repo>();
+      for (const r of this.repos.values()) idx.set(`${r.ownerId}/${r.name.toLowerCase()}`, r);
+      this.repoIndex = { source: this.repos, size: this.repos.size, idx };
+    }
+    return this.repoIndex.idx.get(`${acct.id}/${name.toLowerCase()}`);
   }
+
+  private repoIndex: { source: Map<number, Repo>; size: number; idx: Map<string, Repo> } | null = null;
 
   repo(id: number): Repo {
     const r = this.repos.get(id);
