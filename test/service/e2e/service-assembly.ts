@@ -28,11 +28,10 @@ export async function startServeLikeService(
     WORKER_CONCURRENCY: '2',
   });
   if (!config || (errors ?? []).length > 0) throw new Error(`bad test configuration: ${(errors ?? []).join('; ')}`);
-  let wake = () => {};
   const service = await startService(config, {
     logger: testLogger,
     makeHandler: (deps) => {
-      const handler = makePipelineHandler(deps, { wake: () => wake(), client: { throttling: false, retryAfterBaseMs: 1 } });
+      const handler = makePipelineHandler(deps, { wake: deps.wake, client: { throttling: false, retryAfterBaseMs: 1 } });
       return async (job, ctx) => {
         try {
           await handler(job, ctx);
@@ -43,7 +42,6 @@ export async function startServeLikeService(
       };
     },
   });
-  wake = () => service.worker?.wake();
   app.webhook_url = `${service.url}/hook`;
   return { app, service };
 }
