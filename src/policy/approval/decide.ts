@@ -6,6 +6,7 @@
 import type { Config, Policy } from '../config/types.js';
 import { evaluateMatcher, type EvaluationResult } from '../dsl/evaluate.js';
 import type { MatcherEvent } from '../dsl/trace.js';
+import type { UserRegex } from '../regex.js';
 import type { FeedbackItem, Snapshot } from '../types.js';
 import { cachedTest, effectivePatterns, makeClassifier, type Classifier } from './classify.js';
 
@@ -55,9 +56,29 @@ export interface PolicyDecision {
   disapprovalEvents: MatcherEvent[];
 }
 
+/**
+ * Classifiers by (pattern, antipattern): a classifier depends on nothing else, and compiled regexes are
+ * immutable, so every evaluation of a policy shares one instead of allocating its closures again.
+ */
+const classifiers = new WeakMap<UserRegex, { plain?: Classifier; anti: WeakMap<UserRegex, Classifier> }>();
+
 export function classifierFor(config: Pick<Config, 'pattern' | 'antipattern' | 'antititle'>, policy: Policy): Classifier {
-  const p = effectivePatterns(config, policy);
-  return makeClassifier(p.pattern, p.antipattern);
+  const { pattern, antipattern } = effectivePatterns(config, policy);
+  // A config built without validation may lack a pattern: not cacheable (WeakMap keys are objects).
+  if (typeof pattern !== 'object' || pattern === null) return makeClassifier(pattern, antipattern);
+  let entry = classifiers.get(pattern);
+  if (entry === undefined) {
+    entry = { anti: new WeakMap() };
+    classifiers.set(pattern, entry);
+  }
+  if (antipattern === undefined) return (entry.plain ??= makeClassifier(pattern, undefined));
+  if (typeof antipattern !== 'object' || antipattern === null) return makeClassifier(pattern, antipattern);
+  let c = entry.anti.get(antipattern);
+  if (c === undefined) {
+    c = makeClassifier(pattern, antipattern);
+    entry.anti.set(antipattern, c);
+  }
+  return c;
 }
 
 export function decidePolicy(input: PolicyDecisionInput): PolicyDecision {
