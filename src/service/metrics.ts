@@ -159,6 +159,12 @@ export function createServiceMetrics() {
     ),
     coalesced: registry.counter('checksout_deliveries_coalesced_total', 'Deliveries folded into another job of the same PR.'),
     githubCalls: registry.counter('checksout_github_requests_total', 'GitHub API requests, by route and status class.', ['route', 'status']),
+    githubRequestsPerJob: registry.histogram(
+      'checksout_github_requests_per_job',
+      'GitHub requests made by one job (one PR evaluation after coalescing): all requests, and those that counted against the rate limit (all but 304s).',
+      ['kind'],
+      [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89],
+    ),
     rateLimitRemaining: registry.gauge('checksout_github_rate_limit_remaining', 'Last x-ratelimit-remaining seen, by rate-limit resource.', ['resource']),
   };
 }

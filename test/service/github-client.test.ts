@@ -151,3 +151,34 @@ test('with in-process throttling off, a secondary rate limit reaches the job wit
   assert.equal(seen.length, 1);
   assert.equal(retryAfterFromError(err, Date.now()), 42_000);
 });
+
+test('call counters nest: a job counts what its evaluations count, and the worker records it per job', async () => {
+  reset(json(200, { name: 'r' }), json(200, { name: 'r' }), json(200, { name: 'r' }));
+  const gh = createGitHubClient(settings(), 'tok');
+  const outer = await countGitHubCalls(async () => {
+    const inner = await countGitHubCalls(() => gh.rest.repos.get({ owner: 'o', repo: 'r' }));
+    assert.equal(inner.calls.total, 1);
+    await gh.rest.repos.get({ owner: 'o', repo: 'r' });
+  });
+  assert.equal(outer.calls.total, 2);
+
+  const { JobQueue } = await import('../../src/service/queue/queue.js');
+  const { Worker } = await import('../../src/service/queue/worker.js');
+  const { testDatabases } = await import('./helpers/databases.js');
+  const { testLogger } = await import('./helpers/logger.js');
+  const t = await testDatabases()[0].create();
+  try {
+    const queue = new JobQueue(t.sdb, { leaseMs: 60_000, maxAttempts: 3 });
+    const metrics = createServiceMetrics();
+    await queue.enqueue({ id: 'j1', event: 'issue_comment', payload: '{}', prKey: 'o/r#1' });
+    const w = new Worker({ queue, metrics, logger: testLogger, id: 'w', concurrency: 1, leaseMs: 60_000, pollMs: 5, handler: async () => void (await gh.rest.repos.get({ owner: 'o', repo: 'r' })) });
+    w.start();
+    while ((await queue.depth()).done < 1) await new Promise((r) => setTimeout(r, 5));
+    await w.stop();
+    const text = await metrics.registry.render();
+    assert.match(text, /^checksout_github_requests_per_job_sum\{kind="requests"\} 1$/m);
+    assert.match(text, /^checksout_github_requests_per_job_count\{kind="rate_limit_cost"\} 1$/m);
+  } finally {
+    await t.cleanup();
+  }
+});

@@ -2,6 +2,7 @@
  * Counts GitHub requests per evaluation, by route. The pipeline wraps one evaluation in `countGitHubCalls`;
  * every request made inside it (through any client from `createGitHubClient`, retries included) is recorded
  * in that evaluation's counter through AsyncLocalStorage, so no counter has to be threaded through calls.
+ * Scopes nest: the worker counts each whole job too (for the per-job metric), whatever the handler does.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 
@@ -19,7 +20,11 @@ export interface RouteCount {
 export class CallCounter {
   readonly routes = new Map<string, RouteCount>();
 
+  /** Counters nest: a request counted for an evaluation also counts for the job around it. */
+  constructor(private readonly parent?: CallCounter) {}
+
   record(route: string, status: number, rateLimited: boolean): void {
+    this.parent?.record(route, status, rateLimited);
     let r = this.routes.get(route);
     if (!r) {
       r = { requests: 0, notModified: 0, rateLimited: 0, errors: 0 };
@@ -52,7 +57,7 @@ export class CallCounter {
 const current = new AsyncLocalStorage<CallCounter>();
 
 export async function countGitHubCalls<T>(fn: () => Promise<T>): Promise<{ result: T; calls: CallCounter }> {
-  const calls = new CallCounter();
+  const calls = new CallCounter(current.getStore());
   const result = await current.run(calls, fn);
   return { result, calls };
 }

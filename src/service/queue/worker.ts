@@ -4,6 +4,7 @@
  * still running when the grace period ends is abandoned to lease expiry (another worker re-runs it).
  */
 import type { Logger } from 'pino';
+import { countGitHubCalls } from '../github/call-count.js';
 import type { ServiceMetrics } from '../metrics.js';
 import type { ClaimedJob, JobQueue } from './queue.js';
 import { retryAfterFromError } from './retry-after.js';
@@ -121,7 +122,9 @@ export class Worker {
     const started = performance.now();
     let outcome = 'success';
     try {
-      await this.o.handler(job, { signal: lease.signal, logger });
+      const { calls } = await countGitHubCalls(() => this.o.handler(job, { signal: lease.signal, logger }));
+      metrics?.githubRequestsPerJob.observe({ kind: 'requests' }, calls.total);
+      metrics?.githubRequestsPerJob.observe({ kind: 'rate_limit_cost' }, calls.rateLimitCost);
       if (!(await queue.complete(job))) {
         outcome = 'lost';
         logger.warn('job finished after its lease was taken over; the new owner will report');
