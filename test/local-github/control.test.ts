@@ -147,6 +147,7 @@ test('state save and load round-trip (users, repos, git objects, PRs, tokens)', 
     await other.close();
   }
   assert.equal((await control('POST', '/state/load', { file: join(dir, 'missing.json') })).status, 422);
+  assert.equal((await control('POST', '/state/save', { file: join(dir, 'not-json.sh') })).status, 422);
 });
 
 test('a corrupt state file is refused without damaging the running state', async () => {

@@ -79,17 +79,22 @@ export function registerRuntimeControl(control: FastifyInstance, lg: LocalGitHub
     return reply.code(204).send();
   });
 
+  // The control API is unauthenticated: only `.json` files can be written or read through it, so a stray
+  // request cannot overwrite arbitrary files.
+  const stateFile = (v: unknown): string => {
+    if (typeof v !== 'string' || !/\.json$/i.test(v) || v.includes('\0')) throw new Error('file must be a path ending in .json');
+    return v;
+  };
+
   control.post('/state/save', async (req) => {
-    const file = body(req).file;
-    if (typeof file !== 'string' || file === '') throw new Error('file (path) is required');
+    const file = stateFile(body(req).file);
     await lg.webhooks.idle();
     await lg.save(file);
     return { saved: file };
   });
 
   control.post('/state/load', async (req) => {
-    const file = body(req).file;
-    if (typeof file !== 'string' || file === '') throw new Error('file (path) is required');
+    const file = stateFile(body(req).file);
     await lg.load(file);
     return { loaded: file };
   });
