@@ -293,10 +293,7 @@ export function registerGit(api: FastifyInstance, ctx: LocalGitHubContext): void
     const path = rawPath.replace(/^\/+|\/+$/g, '');
     const ref = query(req).ref || r.default_branch;
     const sha = git.resolve(r, ref);
-    if (!sha) {
-      if (!r.refs.size) throw errors.notFound();
-      throw errors.notFound();
-    }
+    if (!sha) throw r.refs.size ? new GitHubError(404, `No commit found for the ref ${ref}`) : new GitHubError(404, 'This repository is empty.');
     const hit = git.pathAt(sha, path);
     if (!hit) throw errors.notFound();
     if (hit.kind === 'tree') {
