@@ -65,10 +65,11 @@ export function createAppAccess(o: AppAccessOptions): AppAccess {
     async forRepo(repo, installationId) {
       const id = installationId ?? (await lookUp(repo));
       if (id === undefined) return undefined;
+      const gh = await portFor(id);
       if (installationOf.size >= max) installationOf.clear();
       installationOf.set(repo.toLowerCase(), id);
       // On a user repository `repo-self` means its owner, the account the app is installed on.
-      return { gh: await portFor(id), enablingUser: repo.split('/')[0] };
+      return { gh, enablingUser: repo.split('/')[0] };
     },
     forget(repo) {
       if (repo === undefined) {
