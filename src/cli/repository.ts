@@ -6,12 +6,12 @@
  */
 import { basename, dirname, join } from 'node:path';
 import {
-  buildSnapshot, isPolicyError, parseConfig, parseDeployments, parseLegacyConfig, parseMaintainers, parseMembersFile, referencedGroups, validateMatcher,
-  type Config, type Membership, type Policy, type RepoContext, type Snapshot,
+  buildSnapshot, isPolicyError, parseConfig, parseDeployments, parseLegacyConfig, parseMaintainers, parseMembersFile, referencedGroups,
+  type Config, type Membership, type RepoContext, type Snapshot,
 } from '../policy/index.js';
 import { diagnostic, fromPolicyError, type Diagnostic } from './diagnostics.js';
 import { defaultPatternFromEnv, legacyOptionsFromEnv } from './env.js';
-import { ExpressionLocator, type ExpressionField } from './expression-location.js';
+import { EXPRESSION_FIELDS, validatePolicies } from '../policy/validate-policies.js';
 import { exists, InputError, readInput } from './files.js';
 
 export interface RepositoryOptions {
@@ -74,15 +74,16 @@ export async function checkRepository(options: RepositoryOptions): Promise<Repos
   let snapshot: Snapshot | undefined;
   try {
     const raw = parseMaintainers(maintainersText, format, { file: maintainersFile, repo });
-    snapshot = buildSnapshot(raw, repo, membership, config ? { groups: referencedGroups(config.approvals.flatMap((p) => FIELDS.map((f) => p[f]))) } : {});
+    snapshot = buildSnapshot(raw, repo, membership, config ? { groups: referencedGroups(config.approvals.flatMap((p) => EXPRESSION_FIELDS.map((f) => p[f]))) } : {});
   } catch (e) {
     if (!isPolicyError(e)) throw e;
     diagnostics.push(...fromPolicyError(e, maintainersFile));
   }
 
   if (config?.deploy.enable) diagnostics.push(...(await checkDeployments(join(dirname(configFile), config.deploy.path))));
-  if (config && snapshot && !legacy) diagnostics.push(...validatePolicies(config, snapshot, new ExpressionLocator(configText, configFile)));
-  else if (config && snapshot) diagnostics.push(...validatePolicies(config, snapshot, undefined, configFile));
+  if (config && snapshot) {
+    for (const e of validatePolicies(config, snapshot, configFile)) diagnostics.push(diagnostic('error', e.message, e.location));
+  }
 
   return {
     files: { config: configFile, maintainers: maintainersFile, ...(options.members !== undefined ? { members: options.members } : {}) },
@@ -122,26 +123,4 @@ async function checkDeployments(path: string): Promise<Diagnostic[]> {
     if (!isPolicyError(e)) throw e;
     return fromPolicyError(e, path);
   }
-}
-
-const FIELDS: readonly ExpressionField[] = ['match', 'antimatch', 'authormatch'];
-
-/** §3.7: every expression of every policy against the snapshot, each error at its place in the file. */
-function validatePolicies(config: Config, snapshot: Snapshot, locator: ExpressionLocator | undefined, file?: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const policy of config.approvals) {
-    for (const field of FIELDS) {
-      for (const e of validateMatcher(policy[field], snapshot)) {
-        const where = locator
-          ? locator.locate(policy.position, field, e.location.column, policy.location)
-          : { file, ...policy.location };
-        out.push(diagnostic('error', `${policyLabel(policy)} ${field}: ${e.message}`, where));
-      }
-    }
-  }
-  return out;
-}
-
-function policyLabel(policy: Policy): string {
-  return policy.name === '' ? `policy ${policy.position}` : `policy ${policy.position} (${policy.name})`;
 }
