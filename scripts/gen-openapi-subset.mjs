@@ -49,9 +49,45 @@ function patch(spec) {
     Object.values(node).forEach(walk);
   };
   walk(spec);
+  // GitHub's inlined installation schema (GET /app/installations) writes `account` as allOf[simple-user,
+  // enterprise], which no account satisfies; its components (and the API) say anyOf.
+  let accountUnions = 0;
+  const union = (node) => {
+    if (Array.isArray(node)) return node.forEach(union);
+    if (!node || typeof node !== 'object') return;
+    const titles = Array.isArray(node.allOf) ? node.allOf.map((s) => s?.title ?? s?.$ref).sort() : [];
+    const isAccount = (t) => t === 'Simple User' || t === '#/components/schemas/simple-user';
+    const isEnterprise = (t) => t === 'Enterprise' || t === '#/components/schemas/enterprise';
+    if (titles.length === 2 && isEnterprise(titles[0]) && isAccount(titles[1])) {
+      node.anyOf = node.allOf;
+      delete node.allOf;
+      accountUnions++;
+    }
+    Object.values(node).forEach(union);
+  };
+  union(spec);
+  // OpenAPI 3.0 `nullable` only means something next to `type`; on a bare allOf/anyOf/oneOf/$ref, JSON Schema
+  // validators (Ajv) cannot compile it. Written as anyOf [schema, null] once here so every validator agrees.
+  let nullableUnions = 0;
+  const nullable = (node) => {
+    if (Array.isArray(node)) return node.map(nullable);
+    if (!node || typeof node !== 'object') return node;
+    const out = {};
+    for (const [k, v] of Object.entries(node)) out[k] = nullable(v);
+    if (out.nullable === true && out.type === undefined) {
+      delete out.nullable;
+      nullableUnions++;
+      return { anyOf: [out, { type: 'null' }] };
+    }
+    return out;
+  };
+  spec.paths = nullable(spec.paths);
+  spec.components.schemas = nullable(spec.components.schemas);
   spec['x-emulator-patches'] = [
     'components.schemas.check-run.properties.conclusion.enum += "stale"',
     `null added to ${nullableEnums} nullable enums`,
+    `${accountUnions} installation account allOf[simple-user, enterprise] → anyOf`,
+    `${nullableUnions} typeless nullable schemas → anyOf [schema, {type: null}]`,
   ];
 }
 

@@ -132,7 +132,7 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
       let out = payload;
       // The emulator's clock, so clients that correct for skew (@octokit/auth-app reads `Date`) follow it.
       reply.header('date', new Date(clock.now()).toUTCString());
-      reply.header('x-github-media-type', 'github.v3; format=json');
+      if (!reply.hasHeader('x-github-media-type')) reply.header('x-github-media-type', 'github.v3; format=json');
       const asked = req.headers['x-github-api-version'];
       reply.header('x-github-api-version-selected', asked === '2026-03-10' ? asked : '2022-11-28');
       reply.header('x-github-request-id', randomBytes(8).toString('hex').toUpperCase());

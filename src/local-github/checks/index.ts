@@ -11,7 +11,7 @@ import { ChecksRenderer } from './render.js';
 import { registerCheckRoutes } from './routes.js';
 import { ChecksService, type ChecksOptions } from './service.js';
 import { ChecksWebhooks } from './webhooks.js';
-import type { Annotation, RunAction } from './types.js';
+import type { Annotation, CheckRunRecord, RunAction } from './types.js';
 
 import { registerChecksControl } from './control.js';
 import type { StateExtension } from '../state/store.js';
@@ -30,6 +30,7 @@ export interface CheckRunView {
   text: string | null;
   details_url: string | null;
   html_url: string;
+  head_sha: string;
   started_at: string;
   completed_at: string | null;
   annotations: Annotation[];
@@ -43,6 +44,8 @@ export interface ChecksModule {
   render: ChecksRenderer;
   /** Latest run of each name for a commit, newest first, for display. */
   runsForCommit(repo: Repo, sha: string): CheckRunView[];
+  /** One run of the repository (the page its `html_url` points at), or undefined. */
+  runView(repo: Repo, runId: number): CheckRunView | undefined;
   /** A person clicks a requested-action button: fires `check_run requested_action` to the run's app. */
   clickAction(repo: Repo, runId: number, identifier: string, senderId: number): void;
   /** Marks runs incomplete for 14 days as stale now (call after advancing the clock). */
@@ -55,7 +58,7 @@ export interface ChecksModule {
  */
 export interface ChecksExtension
   extends StateExtension,
-    Pick<ChecksModule, 'runsForCommit' | 'clickAction' | 'sweepStale'> {
+    Pick<ChecksModule, 'runsForCommit' | 'runView' | 'clickAction' | 'sweepStale'> {
   registerControl(control: FastifyInstance): void;
 }
 
@@ -105,27 +108,12 @@ export function createChecksModule(ctx: LocalGitHubContext, options: Partial<Che
         .suitesForSha(repo.id, sha)
         .flatMap((s) => service.store.latestRunsOfSuite(s.id))
         .sort((a, b) => b.id - a.id);
-      return runs.map((run) => {
-        const json = render.run(run);
-        const app = ctx.state.apps.get(run.appId);
-        return {
-          id: run.id,
-          name: run.name,
-          app: app ? { id: app.id, name: app.name, slug: app.slug } : null,
-          status: run.status,
-          conclusion: run.conclusion,
-          title: run.output.title,
-          summary: run.output.summary,
-          text: run.output.text,
-          details_url: json.details_url as string | null,
-          html_url: json.html_url as string,
-          started_at: json.started_at as string,
-          completed_at: json.completed_at as string | null,
-          annotations: run.annotations.map((a) => ({ ...a })),
-          actions: run.actions.map((a) => ({ ...a })),
-          actions_enabled: run.status === 'completed',
-        };
-      });
+      return runs.map(view);
+    },
+    runView(repo, runId) {
+      service.sweepStale();
+      const run = service.store.runs.get(runId);
+      return run && run.repoId === repo.id ? view(run) : undefined;
     },
     clickAction(repo, runId, identifier, senderId) {
       service.clickAction(repo.id, runId, identifier, senderId);
@@ -134,6 +122,28 @@ export function createChecksModule(ctx: LocalGitHubContext, options: Partial<Che
       service.sweepStale();
     },
   };
+  function view(run: CheckRunRecord): CheckRunView {
+    const json = render.run(run);
+    const app = ctx.state.apps.get(run.appId);
+    return {
+      id: run.id,
+      name: run.name,
+      app: app ? { id: app.id, name: app.name, slug: app.slug } : null,
+      status: run.status,
+      conclusion: run.conclusion,
+      title: run.output.title,
+      summary: run.output.summary,
+      text: run.output.text,
+      details_url: json.details_url as string | null,
+      html_url: json.html_url as string,
+      head_sha: run.headSha,
+      started_at: json.started_at as string,
+      completed_at: json.completed_at as string | null,
+      annotations: run.annotations.map((a) => ({ ...a })),
+      actions: run.actions.map((a) => ({ ...a })),
+      actions_enabled: run.status === 'completed',
+    };
+  }
 
   // The extension object doubles as the read API for the web view and the control API:
   // `state.extension('checks')` is a `ChecksExtension`.
@@ -142,6 +152,7 @@ export function createChecksModule(ctx: LocalGitHubContext, options: Partial<Che
     load: (data) => service.store.load(data),
     reset: () => service.store.reset(),
     runsForCommit: (repo, sha) => mod.runsForCommit(repo, sha),
+    runView: (repo, runId) => mod.runView(repo, runId),
     clickAction: (repo, runId, identifier, senderId) => mod.clickAction(repo, runId, identifier, senderId),
     sweepStale: () => mod.sweepStale(),
     registerControl: (control) => registerChecksControl(control, ctx),

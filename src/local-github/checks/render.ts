@@ -3,6 +3,7 @@
  * `simple-commit`) and of the check webhooks' payload objects, built from records plus the core state.
  */
 import type { LocalGitHubContext } from '../context.js';
+import { nodeId } from '../state/store.js';
 import type { Repo } from '../state/types.js';
 import type { ChecksStore } from './store.js';
 import type { Annotation, CheckRunRecord, CheckSuiteRecord } from './types.js';
@@ -11,7 +12,7 @@ type Json = Record<string, unknown>;
 
 /** GitHub's legacy node id: base64 of `0<len(type)>:<Type><id>` (`MDg6Q2hlY2tSdW40` is CheckRun 4). */
 export function legacyNodeId(type: string, id: number): string {
-  return Buffer.from(`0${type.length}:${type}${id}`).toString('base64');
+  return nodeId(type, id);
 }
 
 export class ChecksRenderer {

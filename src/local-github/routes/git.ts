@@ -1,5 +1,5 @@
 /** Git data: blobs, trees, commits, refs, annotated tags; repository commits, compare, contents. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LocalGitHubContext } from '../context.js';
 import type { GitSignature, GitTreeEntry, Repo } from '../state/types.js';
 import { GitHubError } from '../http/errors.js';
@@ -10,6 +10,7 @@ import { commitJson, contentEntry, fileJson, gitCommitJson, refJson, tagJson } f
 import { body, params, query, requiredString } from './util.js';
 
 const SHA = /^[0-9a-f]{40}$/;
+const RAW_MEDIA_TYPE = /application\/vnd\.github(?:\.v3)?\.raw(?:\+json)?(?:\s*[;,]|\s*$)/i;
 
 export function registerGit(api: FastifyInstance, ctx: LocalGitHubContext): void {
   const { state, git, errors } = ctx;
@@ -285,10 +286,10 @@ export function registerGit(api: FastifyInstance, ctx: LocalGitHubContext): void
   });
 
   // ---- contents ----
-  api.get('/repos/:owner/:repo/contents', async (req) => contents(req, ''));
-  api.get('/repos/:owner/:repo/contents/*', async (req) => contents(req, params(req)['*'] ?? ''));
+  api.get('/repos/:owner/:repo/contents', async (req, reply) => contents(req, reply, ''));
+  api.get('/repos/:owner/:repo/contents/*', async (req, reply) => contents(req, reply, params(req)['*'] ?? ''));
 
-  const contents = (req: FastifyRequest, rawPath: string): unknown => {
+  const contents = (req: FastifyRequest, reply: FastifyReply, rawPath: string): unknown => {
     const r = read(req);
     const path = rawPath.replace(/^\/+|\/+$/g, '');
     const ref = query(req).ref || r.default_branch;
@@ -306,6 +307,11 @@ export function registerGit(api: FastifyInstance, ctx: LocalGitHubContext): void
     }
     const blob = state.objects.get(hit.sha);
     if (blob?.type !== 'blob') throw errors.notFound();
+    // `Accept: application/vnd.github.raw` (also `.v3.raw`, `raw+json`): the file's bytes, not the JSON wrapper.
+    if (RAW_MEDIA_TYPE.test(String(req.headers.accept ?? ''))) {
+      reply.header('x-github-media-type', 'github.v3; param=raw');
+      return reply.type('application/vnd.github.raw; charset=utf-8').send(Buffer.from(blob.content, 'base64'));
+    }
     return {
       ...contentEntry(ctx, r, ref, path, blob.sha, 'file', blob.size),
       content: blob.content.replace(/(.{60})/g, '$1\n') + (blob.content.length ? '\n' : ''),

@@ -6,7 +6,8 @@ import type { Urls } from '../http/urls.js';
 
 /** `simple-user`: how GitHub embeds any account (owner, user, sender...). */
 export function simpleUser(urls: Urls, a: Account): Record<string, unknown> {
-  const u = urls.api(`/users/${a.login}`);
+  // Bot logins (`checker[bot]`) must be percent-encoded to be URIs, as GitHub writes them.
+  const u = urls.api(`/users/${encodeURIComponent(a.login)}`);
   return {
     login: a.login,
     id: a.id,
@@ -14,7 +15,7 @@ export function simpleUser(urls: Urls, a: Account): Record<string, unknown> {
     avatar_url: urls.web(`/_emulator/avatars/${a.id}`),
     gravatar_id: '',
     url: u,
-    html_url: urls.web(`/${a.login}`),
+    html_url: urls.web(`/${encodeURIComponent(a.login)}`),
     followers_url: `${u}/followers`,
     following_url: `${u}/following{/other_user}`,
     gists_url: `${u}/gists{/gist_id}`,

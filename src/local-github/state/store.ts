@@ -17,10 +17,12 @@ export interface StateExtension {
   reset(): void;
 }
 
-/** GitHub's legacy global node id: base64 of `<len(type)>:<Type><id>`, e.g. `MDQ6VXNlcjE=` for User 1. */
+/**
+ * GitHub's legacy global node id: base64 of `0<len(type)>:<Type><id>` — a literal `0`, not padding:
+ * `MDQ6VXNlcjE=` is `04:User1`, `MDEwOkNoZWNrU3VpdGU1` is `010:CheckSuite5`.
+ */
 export function nodeId(type: string, id: number): string {
-  const len = String(type.length).padStart(2, '0');
-  return Buffer.from(`${len}:${type}${id}`).toString('base64');
+  return Buffer.from(`0${type.length}:${type}${id}`).toString('base64');
 }
 
 export class State {

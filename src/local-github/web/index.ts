@@ -3,10 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { LocalGitHub } from '../server.js';
 import { registerOAuth } from './oauth.js';
 import { registerPullView } from './pull-view.js';
+import { registerCodeView } from './code-view.js';
 
 export async function registerWeb(web: FastifyInstance, lg: LocalGitHub): Promise<void> {
   registerOAuth(web, lg);
   registerPullView(web, lg);
+  registerCodeView(web, lg);
   // Avatars are referenced by every user object; serve a tiny SVG so links resolve.
   web.get('/_emulator/avatars/:id', async (req, reply) => {
     const id = Number((req.params as { id: string }).id) || 0;
