@@ -1,155 +1,223 @@
 /**
- * Service benchmark (no evaluation pipeline yet): webhook ack latency over real HTTP (signature check +
- * durable insert + 202), and queue throughput (claim + no-op handler + complete) with the configured
- * workers, on SQLite and, when TEST_PG_URL is set, PostgreSQL. Prints a Markdown section.
- * Run: node --import tsx bench/service/run.ts   (BENCH_N=2000 requests per ack series by default)
- * Not a test: timings depend on the machine and its load.
+ * Service benchmark, end to end: the local GitHub (demo world, in its own process: github-process.ts) posts
+ * real signed webhooks to the real service (startService + the pipeline as `serve` wires it in App mode,
+ * throttling off as in the demo) on SQLite, which loads the PR, evaluates it and reports a check run and a
+ * commit status back. Measures webhook ack latency (as the emulator's delivery log records it), webhook →
+ * check run completed, sustained evaluations/s, and GitHub calls per evaluation (cold and warm, by route;
+ * rate-limited = every request but 304s, from `countGitHubCalls` via the pipeline's `onEvaluated`).
+ * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40)
+ * Profile the service during the warm burst: BENCH_PROFILE=/tmp/service.cpuprofile (or the whole run with
+ * node --cpu-prof), then node --import tsx bench/service/profile-summary.ts /tmp/service.cpuprofile
+ * Not a test: timings depend on the machine and its load; the service shares this process with the
+ * (small) orchestration, the emulator does not.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes, generateKeyPairSync } from 'node:crypto';
-import pg from 'pg';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { sign } from '@octokit/webhooks-methods';
 import { loadConfig } from '../../src/service/config/load.js';
-import { startService, type RunningService } from '../../src/service/server.js';
-import { Worker, type JobHandler } from '../../src/service/queue/worker.js';
+import { makePipelineHandler } from '../../src/service/pipeline/service-handler.js';
+import { startService } from '../../src/service/server.js';
+import type { RouteCount } from '../../src/service/github/call-count.js';
+import { machine, renderSection, writeSection, type Figures } from './report.js';
 
-const N = Number(process.env.BENCH_N ?? 2000);
-const SECRET = 'bench-secret';
-const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-const logger = pino({ level: 'silent' });
+const PRS = Number(process.env.BENCH_PRS ?? 300);
+const SEQ = Number(process.env.BENCH_SEQ ?? 40);
+const WORKERS = process.env.WORKER_CONCURRENCY ?? '4';
+const BUDGET_MS = 100_000; // the whole run stays under 2 minutes even when something stalls
+const began = Date.now();
+const wall = () => performance.timeOrigin + performance.now();
+const cpuMs = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 
-function pct(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
+interface Evaluation { pr: number; end: number; ms: number; outcome: string; cost: number; total: number; routes: Record<string, RouteCount> }
 
-async function withService(driver: 'sqlite' | 'postgres', handler: JobHandler, fn: (s: RunningService) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-service-'));
-  let dbName: string | undefined;
-  let source = join(dir, 'bench.sqlite');
-  if (driver === 'postgres') {
-    dbName = `bench_${randomBytes(4).toString('hex')}`;
-    const c = new pg.Client({ connectionString: process.env.TEST_PG_URL });
-    await c.connect();
-    await c.query(`CREATE DATABASE ${dbName}`);
-    await c.end();
-    const u = new URL(process.env.TEST_PG_URL as string);
-    u.pathname = `/${dbName}`;
-    source = u.toString();
+// --- the emulator process -------------------------------------------------------------------------
+const child: ChildProcess = fork(fileURLToPath(new URL('./github-process.ts', import.meta.url)), [], {
+  execArgv: ['--import', 'tsx'],
+  env: { ...process.env, BENCH_PRS: String(PRS) },
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const waiting = new Map<string | number, (m: Record<string, unknown>) => void>();
+child.on('message', (m: Record<string, unknown>) => {
+  const w = waiting.get(m.id as string | number);
+  if (w) {
+    waiting.delete(m.id as string | number);
+    w(m);
   }
-  const r = loadConfig({
-    SERVER_ADDR: '127.0.0.1:0',
-    DB_DRIVER: driver,
-    DB_SOURCE: source,
-    GITHUB_APP_ID: '1',
-    GITHUB_APP_PRIVATE_KEY: PEM,
-    GITHUB_WEBHOOK_SECRET: SECRET,
-    CHECKS_OUT_SECRET_KEY: 'ab'.repeat(32),
-    WORKER_CONCURRENCY: '4',
-  });
-  if (!r.config) throw new Error(r.errors.join('\n'));
-  const service = await startService(r.config, { logger, makeHandler: () => handler });
-  try {
-    await fn(service);
-  } finally {
-    await service.stop();
-    rmSync(dir, { recursive: true, force: true });
-    if (dbName) {
-      const c = new pg.Client({ connectionString: process.env.TEST_PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
-    }
-  }
+});
+function ask<T>(id: string | number, msg: Record<string, unknown> | null): Promise<T> {
+  const p = new Promise<T>((ok) => waiting.set(id, ok as (m: Record<string, unknown>) => void));
+  if (msg) child.send(msg);
+  return p;
 }
+let seq = 0;
+const comment = (prs: number[], body: string) => {
+  const id = ++seq;
+  return ask<{ sent: { pr: number; t0: number }[] }>(id, { cmd: 'comment', id, prs, body });
+};
+const childCpu = async () => (await ask<{ cpuMs: number }>('cpu', { cmd: 'cpu' })).cpuMs;
 
-async function signedComment(i: number, pr: number) {
-  const body = JSON.stringify({
-    action: 'created',
-    issue: { number: pr, state: 'open', pull_request: { url: 'x' } },
-    comment: { id: i, body: 'I approve', user: { login: `user${i % 7}` } },
-    repository: { full_name: 'bench/repo', owner: { login: 'bench' } },
-  });
-  return { body, signature: await sign(SECRET, body) };
+const gh = await ask<{ api_url: string; web_url: string; prs: number[]; app: { id: number; private_key: string; webhook_secret: string } }>('ready', null);
+
+// --- the service --------------------------------------------------------------------------------
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', () => ok()));
+  const a = s.address();
+  await new Promise<void>((ok) => s.close(() => ok()));
+  return typeof a === 'object' && a ? a.port : 0;
 }
+const port = await freePort();
+const dir = mkdtempSync(join(tmpdir(), 'bench-service-'));
+const loaded = loadConfig({
+  SERVER_ADDR: `127.0.0.1:${port}`,
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  DB_DRIVER: 'sqlite',
+  DB_SOURCE: join(dir, 'bench.sqlite'),
+  GITHUB_URL: gh.web_url,
+  GITHUB_API_URL: gh.api_url,
+  GITHUB_APP_ID: String(gh.app.id),
+  GITHUB_APP_PRIVATE_KEY: gh.app.private_key,
+  GITHUB_WEBHOOK_SECRET: gh.app.webhook_secret,
+  CHECKS_OUT_SECRET_KEY: 'ab'.repeat(32),
+  WORKER_CONCURRENCY: WORKERS,
+});
+if (!loaded.config) throw new Error(loaded.errors.join('\n'));
 
-async function ackSeries(url: string, concurrency: number, prefix: string): Promise<{ p50: number; p99: number; perSecond: number; perCpuSecond: number }> {
-  const payloads = await Promise.all(Array.from({ length: N }, (_, i) => signedComment(i, (i % 50) + 1)));
-  const latencies: number[] = [];
-  let next = 0;
-  const cpu0 = process.cpuUsage();
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < N) {
-        const i = next++;
-        const t = performance.now();
-        const res = await fetch(`${url}/hook`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-github-event': 'issue_comment', 'x-github-delivery': `${prefix}-${i}`, 'x-hub-signature-256': payloads[i].signature },
-          body: payloads[i].body,
-        });
-        await res.arrayBuffer();
-        if (res.status !== 202) throw new Error(`unexpected ${res.status}`);
-        latencies.push(performance.now() - t);
-      }
+const evaluations: Evaluation[] = [];
+const listeners = new Set<() => void>();
+const service = await startService(loaded.config, {
+  logger: pino({ level: 'silent' }),
+  makeHandler: (deps) =>
+    makePipelineHandler(deps, {
+      wake: deps.wake,
+      client: { throttling: false },
+      onEvaluated: ({ pr, ms, outcome, calls }) => {
+        evaluations.push({ pr, end: wall(), ms, outcome, cost: calls.rateLimitCost, total: calls.total, routes: calls.toJSON() });
+        for (const l of listeners) l();
+      },
     }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  latencies.sort((a, b) => a - b);
-  return { p50: pct(latencies, 50), p99: pct(latencies, 99), perSecond: N / elapsed, perCpuSecond: N / ((cpu.user + cpu.system) / 1e6) };
-}
+});
+await ask('attach', { cmd: 'attach', url: service.url });
 
-async function drainThroughput(driver: 'sqlite' | 'postgres'): Promise<{ jobs: number; deliveries: number; perSecond: number; perCpuSecond: number }> {
-  let jobs = 0;
-  let result = { jobs: 0, deliveries: 0, perSecond: 0, perCpuSecond: 0 };
-  // The service's own workers are stopped; the queue is filled first (one PR per delivery, so nothing
-  // coalesces), then a fresh worker is timed draining it.
-  await withService(driver, async () => {}, async (s) => {
-    await s.worker?.stop(0);
-    for (let i = 0; i < N; i++) await s.queue.enqueue({ id: `t-${i}`, event: 'issue_comment', payload: '{}', prKey: `bench/repo#${i}`, repo: 'bench/repo' });
-    jobs = 0;
-    const w = new Worker({ queue: s.queue, handler: async () => void jobs++, logger, id: 'bench', concurrency: 4, leaseMs: 60_000, pollMs: 5 });
-    const cpu0 = process.cpuUsage();
-    const started = performance.now();
-    w.start();
-    while (jobs < N) await new Promise((r) => setTimeout(r, 5));
-    const elapsed = (performance.now() - started) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    await w.stop();
-    result = { jobs, deliveries: N, perSecond: N / elapsed, perCpuSecond: N / ((cpu.user + cpu.system) / 1e6) };
+/** Resolves once `pr` has an evaluation that ended after `after` (or the budget runs out). */
+function evaluated(pr: number, after: number): Promise<Evaluation | undefined> {
+  const find = () => evaluations.find((e) => e.pr === pr && e.end > after && e.end - e.ms >= after - 1);
+  return new Promise((ok) => {
+    const hit = find();
+    if (hit) return ok(hit);
+    const timer = setTimeout(() => done(undefined), Math.max(0, BUDGET_MS - (Date.now() - began)));
+    const check = () => {
+      const e = find();
+      if (e) done(e);
+    };
+    function done(e: Evaluation | undefined) {
+      clearTimeout(timer);
+      listeners.delete(check);
+      ok(e);
+    }
+    listeners.add(check);
   });
-  return result;
 }
-
-async function main(): Promise<void> {
-  const drivers: ('sqlite' | 'postgres')[] = process.env.TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
-  const rows: string[] = [];
-  for (const driver of drivers) {
-    await withService(driver, async () => {}, async (s) => {
-      await ackSeries(s.url, 4, 'warm');
-      const seq = await ackSeries(s.url, 1, 'seq');
-      const conc = await ackSeries(s.url, 16, 'conc');
-      rows.push(`| ${driver} | webhook ack, 1 client | ${seq.p50.toFixed(2)} | ${seq.p99.toFixed(2)} | ${Math.round(seq.perSecond)} | ${Math.round(seq.perCpuSecond)} |`);
-      rows.push(`| ${driver} | webhook ack, 16 clients | ${conc.p50.toFixed(2)} | ${conc.p99.toFixed(2)} | ${Math.round(conc.perSecond)} | ${Math.round(conc.perCpuSecond)} |`);
-    });
-    const drain = await drainThroughput(driver);
-    rows.push(`| ${driver} | queue drain, 4 workers, no-op handler (jobs) | | | ${Math.round(drain.perSecond)} | ${Math.round(drain.perCpuSecond)} |`);
+const settle = async (ms = 150) => {
+  // Let echoes of our own writes (check_run, status deliveries) pass before the next measurement.
+  let n = -1;
+  while (n !== evaluations.length) {
+    n = evaluations.length;
+    await new Promise((r) => setTimeout(r, ms));
   }
-  const out = [
-    '## Service intake and queue (`node --import tsx bench/service/run.ts`)',
-    '',
-    `Machine: ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores; Node ${process.version}; ${new Date().toISOString()}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}. ${N} requests per series, real HTTP on loopback, signature verification and a durable insert per delivery. The HTTP client runs in the same process, so per CPU-second (this process) includes it; it stays meaningful when other work competes for the cores.`,
-    '',
-    '| database | measure | p50 ms | p99 ms | per second (wall) | per CPU-second |',
-    '|---|---|---:|---:|---:|---:|',
-    ...rows,
-    '',
-  ].join('\n');
-  process.stdout.write(out);
-}
+};
 
-await main();
+// --- phase 1: cold, then warm comment evaluations, one at a time -------------------------------------
+const seqSince = Date.now();
+const target = gh.prs[0];
+const first = await comment([target], 'I approve');
+const cold = await evaluated(target, first.sent[0].t0);
+await settle();
+const warm: { latency: number; e: Evaluation }[] = [];
+for (let i = 0; i < SEQ && Date.now() - began < BUDGET_MS / 3; i++) {
+  const { sent } = await comment([target], i % 2 ? 'I approve' : 'Looks good to me');
+  const e = await evaluated(target, sent[0].t0);
+  if (e) warm.push({ latency: e.end - sent[0].t0, e });
+  await settle(30);
+}
+const seqUntil = Date.now();
+await settle();
+
+// --- phase 2 and 3: bursts over the other PRs (first evaluation of each PR, then warm) -----------------
+async function burst(body: string) {
+  const prs = gh.prs.slice(1);
+  const since = Date.now();
+  const cpu0 = cpuMs();
+  const ccpu0 = await childCpu();
+  const t = wall();
+  const { sent } = await comment(prs, body);
+  const got = await Promise.all(sent.map((s) => evaluated(s.pr, s.t0)));
+  const elapsed = wall() - t;
+  const cpu = cpuMs() - cpu0;
+  const ccpu = (await childCpu()) - ccpu0;
+  const done = got.filter((e): e is Evaluation => e !== undefined);
+  const latencies = done.map((e, i) => e.end - sent[i].t0).sort((a, b) => a - b);
+  await settle();
+  return { prs: prs.length, evaluated: done.length, elapsedMs: elapsed, serviceCpuMs: cpu, githubCpuMs: ccpu, latencies, evals: done, since, until: Date.now() };
+}
+/** BENCH_PROFILE=file.cpuprofile: a CPU profile of this (the service's) process during the warm burst only. */
+async function profiled<T>(fn: () => Promise<T>): Promise<T> {
+  const file = process.env.BENCH_PROFILE;
+  if (!file) return fn();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((ok, fail) => session.post(method, params ?? {}, (err, res) => (err ? fail(err) : ok(res))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+const burstCold = await burst('I approve');
+const burstWarm = await profiled(() => burst('Looks good to me'));
+
+// --- ack latencies from the emulator's delivery log ----------------------------------------------------
+const all = (await ask<{ rows: { event: string; ms: number; status: number; at: number }[] }>('deliveries', { cmd: 'deliveries', since: seqSince })).rows;
+const inWindow = (from: number, to: number) => all.filter((d) => d.event === 'issue_comment' && d.at >= from && d.at <= to).map((d) => d.ms).sort((a, b) => a - b);
+const ackSeq = inWindow(seqSince, seqUntil);
+const ackBurst = inWindow(burstCold.since, burstWarm.until);
+const bad = all.filter((d) => d.status !== 202 && d.status !== 200).length;
+
+const figures: Figures = {
+  machine: machine(),
+  prs: PRS,
+  workers: Number(WORKERS),
+  deliveries: all.length,
+  badDeliveries: bad,
+  byEvent: Object.fromEntries([...new Set(all.map((d) => d.event))].map((ev) => [ev, all.filter((d) => d.event === ev).length])),
+  ackSeq,
+  ackBurst,
+  cold,
+  warm,
+  burstCold,
+  burstWarm,
+  totalEvaluations: evaluations.length,
+  runSeconds: (Date.now() - began) / 1000,
+};
+const section = renderSection(figures);
+process.stdout.write(`${section}\n`);
+if (process.argv.includes('--write')) writeSection(section);
+
+await service.stop();
+await ask('closed', { cmd: 'close' });
+rmSync(dir, { recursive: true, force: true });
+
