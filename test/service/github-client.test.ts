@@ -6,6 +6,7 @@ import { createGitHubClient, type GitHubClientSettings } from '../../src/service
 import { EtagCache } from '../../src/service/github/etag-cache.js';
 import { countGitHubCalls } from '../../src/service/github/call-count.js';
 import { createServiceMetrics } from '../../src/service/metrics.js';
+import { routeTemplate } from '../../src/service/github/route-template.js';
 import { retryAfterFromError } from '../../src/service/queue/retry-after.js';
 
 type Responder = (req: IncomingMessage, res: ServerResponse) => void;
@@ -181,4 +182,33 @@ test('call counters nest: a job counts what its evaluations count, and the worke
   } finally {
     await t.cleanup();
   }
+});
+
+test('pagination follow-ups (absolute Link URLs) are counted under the route template, not the URL', async () => {
+  reset(
+    json(200, [{ id: 1 }], { link: `<${baseUrl}/repos/acme/widgets/issues/7/comments?per_page=1&page=2>; rel="next"` }),
+    json(200, [{ id: 2 }]),
+  );
+  const metrics = createServiceMetrics();
+  const gh = createGitHubClient(settings({ metrics }), 'tok');
+  const { result, calls } = await countGitHubCalls(() => gh.paginate(gh.rest.issues.listComments, { owner: 'acme', repo: 'widgets', issue_number: 7, per_page: 1 }));
+  assert.deepEqual(result.map((c) => c.id), [1, 2]);
+  assert.equal(seen[1].url, '/repos/acme/widgets/issues/7/comments?per_page=1&page=2');
+  const route = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments';
+  assert.deepEqual(calls.toJSON(), { [route]: { requests: 2, notModified: 0, rateLimited: 0, errors: 0 } });
+  assert.equal(metrics.githubCalls.get({ route, status: '2xx' }), 2);
+});
+
+test('route templates: concrete paths, API base prefixes, queries and unknown paths stay bounded', () => {
+  assert.equal(routeTemplate('GET', 'http://127.0.0.1:45063/api/v3/repos/acme/widgets/issues/1/comments?per_page=100', 'http://127.0.0.1:45063/api/v3'),
+    'GET /repos/{owner}/{repo}/issues/{issue_number}/comments');
+  assert.equal(routeTemplate('get', '/repos/o/r'), 'GET /repos/{owner}/{repo}');
+  assert.equal(routeTemplate('GET', '/repos/o/r/pulls/comments'), 'GET /repos/{owner}/{repo}/pulls/comments', 'a literal beats a parameter');
+  assert.equal(routeTemplate('GET', '/repos/o/r/pulls/12'), 'GET /repos/{owner}/{repo}/pulls/{pull_number}');
+  assert.equal(routeTemplate('GET', '/repos/o/r/contents/docs/a/b.md?ref=main'), 'GET /repos/{owner}/{repo}/contents/{path}', 'a trailing parameter holds slashes');
+  assert.equal(routeTemplate('PATCH', '/repos/o/r/check-runs/99'), 'PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}');
+  assert.equal(routeTemplate('GET', '/repos/{owner}/{repo}'), 'GET /repos/{owner}/{repo}');
+  assert.equal(routeTemplate('GET', '/no/such/route/anywhere/at-all/1'), 'GET (other)');
+  assert.equal(routeTemplate('GET', 'http://[bad'), 'GET (other)');
+  assert.equal(routeTemplate('GET', '/repos//r'), 'GET (other)', 'an empty segment is no parameter');
 });

@@ -1,8 +1,8 @@
 /**
  * The Octokit every part of the service uses: @octokit/rest + retry (5xx, network errors, with backoff) +
  * throttling (primary and secondary rate limits, honouring Retry-After and x-ratelimit-reset), plus our own
- * request hook that revalidates GETs with ETags and counts every request by route (metrics and the
- * per-evaluation counter). The hook is registered before retry/throttling, so it sees each retry.
+ * request hook that revalidates GETs with ETags and counts every request by route template (metrics and
+ * the per-evaluation counter; see route-template.ts). The hook is registered before retry/throttling, so it sees each retry.
  * A rate-limit wait longer than `maxInlineWaitSeconds` is not slept through: the error reaches the job,
  * and the queue reschedules it for when GitHub allows (see queue/retry-after.ts).
  */
@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.js';
 import { currentCallCounter } from './call-count.js';
 import type { EtagCache } from './etag-cache.js';
+import { routeTemplate } from './route-template.js';
 
 export interface GitHubClientSettings {
   /** API base, e.g. https://api.github.com or <GHE>/api/v3 or the local emulator's api_url. */
@@ -78,7 +79,7 @@ function countingCachePlugin(settings: GitHubClientSettings): OctokitPlugin {
     const scope = deriveScope(options as { auth?: unknown; checksOut?: ChecksOutOptions });
     octokit.hook.wrap('request', async (request, raw) => {
       const opts = raw as unknown as RequestOptions;
-      const route = `${opts.method} ${opts.url}`;
+      const route = routeTemplate(opts.method, opts.url, settings.baseUrl);
       const counter = currentCallCounter();
       const record = (status: number, headers: Record<string, unknown> | undefined, message = '') => {
         const limited = isRateLimited(status, headers, message);
@@ -143,7 +144,7 @@ export function createGitHubClientClass(settings: GitHubClientSettings) {
   const onLimit =
     (kind: 'primary' | 'secondary') =>
     (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
-      const route = `${options.method ?? ''} ${options.url ?? ''}`;
+      const route = routeTemplate(options.method ?? '', options.url ?? '', settings.baseUrl);
       settings.onRateLimited?.({ kind, retryAfterSeconds: retryAfter, route, retryCount });
       const retrying = retryCount < rateRetries && retryAfter <= inlineWait;
       settings.logger?.warn({ route, retryAfter, retryCount, kind, retrying }, 'GitHub rate limit');
