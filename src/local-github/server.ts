@@ -7,7 +7,6 @@
  * exporting `registerChecks(api, ctx)`) is loaded when present.
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { AdjustableClock, type Clock } from './clock.js';
 import { State } from './state/store.js';
@@ -15,6 +14,7 @@ import { MutableUrls, API_PREFIX } from './http/urls.js';
 import { GitHubError, DOCS } from './http/errors.js';
 import { Faults } from './http/faults.js';
 import { RateLimiter, etagFor, ifNoneMatchHits, type RateLimitConfig } from './http/conditional.js';
+import { httpDate, requestId } from './http/headers.js';
 import { resolveCaller, ANONYMOUS, type Caller } from './auth/caller.js';
 import { EventBus } from './events/bus.js';
 import { WebhookService } from './events/webhooks.js';
@@ -112,9 +112,8 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
   });
 
   void app.register(async (api) => {
-    api.addHook('onRequest', async (req: WithCaller, reply) => {
-      const path = req.url.slice(API_PREFIX.length).split('?')[0];
-      if (await faults.apply(req, reply, path)) return reply;
+    /** Caller, API version and rate-limit check; throws GitHub's errors. */
+    const admit = (req: WithCaller): void => {
       req.caller = ANONYMOUS;
       const version = req.headers['x-github-api-version'];
       if (version !== undefined && version !== '2022-11-28' && version !== '2026-03-10') {
@@ -127,15 +126,34 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
         const who = req.caller.kind === 'anonymous' ? req.ip : `user ID ${req.caller.userId ?? req.caller.installationId ?? req.caller.appId}`;
         throw new GitHubError(403, `API rate limit exceeded for ${who}.`, { documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' });
       }
+    };
+    // Callback-style hooks: an async hook costs a promise and a thenable wrapper on every request, and the
+    // common case (no fault rules) needs neither.
+    api.addHook('onRequest', (req: WithCaller, reply, done) => {
+      if (faults.empty) {
+        try {
+          admit(req);
+        } catch (err) {
+          return done(err as Error);
+        }
+        return done();
+      }
+      const path = req.url.slice(API_PREFIX.length).split('?')[0];
+      faults.apply(req, reply, path).then((answered) => {
+        // A fault that answered ends the request here: no `done`, as Fastify expects of a hook that replied.
+        if (answered) return;
+        admit(req);
+        done();
+      }).catch((err: unknown) => done(err as Error));
     });
-    api.addHook('onSend', async (req: WithCaller, reply, payload) => {
+    api.addHook('onSend', (req: WithCaller, reply, payload, done) => {
       let out = payload;
       // The emulator's clock, so clients that correct for skew (@octokit/auth-app reads `Date`) follow it.
-      reply.header('date', new Date(clock.now()).toUTCString());
+      reply.header('date', httpDate(clock.now()));
       if (!reply.hasHeader('x-github-media-type')) reply.header('x-github-media-type', 'github.v3; format=json');
       const asked = req.headers['x-github-api-version'];
       reply.header('x-github-api-version-selected', asked === '2026-03-10' ? asked : '2022-11-28');
-      reply.header('x-github-request-id', randomBytes(8).toString('hex').toUpperCase());
+      reply.header('x-github-request-id', requestId());
       const caller = req.caller ?? ANONYMOUS;
       if (caller.kind === 'user') reply.header('x-oauth-scopes', (caller.scopes ?? []).join(', '));
       if (req.method === 'GET' && reply.statusCode === 200 && typeof payload === 'string') {
@@ -151,7 +169,7 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
       }
       const key = req.rateKey ?? rateLimiter.key(caller, req.ip);
       reply.headers(rateLimiter.record(key, rateLimiter.limitFor(caller), reply.statusCode !== 304 && req.rateKey !== undefined));
-      return out;
+      done(null, out);
     });
     api.setNotFoundHandler((_req, reply) => reply.code(404).send({ message: 'Not Found', documentation_url: DOCS, status: '404' }));
     await registerCoreRoutes(api, ctx, { rateLimiter });

@@ -23,6 +23,11 @@ export interface FaultRule {
 
 export class Faults {
   private rules: FaultRule[] = [];
+
+  /** True when no rule is set: the per-request hook then skips `apply` (and its promise) entirely. */
+  get empty(): boolean {
+    return this.rules.length === 0;
+  }
   private nextId = 1;
   private readonly timers = new Set<NodeJS.Timeout>();
 
