@@ -1,15 +1,17 @@
 /**
  * THE SEAM for the evaluation pipeline. A worker calls the job handler with one claimed job: one PR (or
- * one non-PR delivery) and every delivery coalesced into it, oldest first. For now it records what can be
- * recorded without the engine (push times, installations) and logs each delivery; the pipeline replaces
- * `evaluate` with: load the PR snapshot, decide, report (check run + status), log the decision.
+ * one non-PR delivery) and every delivery coalesced into it, oldest first. It records what needs no GitHub
+ * (the app's installations) and logs each delivery; `evaluate` (the pipeline) does the rest: push times,
+ * load the PR snapshot, decide, report (check run + status), log the decision.
+ * Push times are recorded by the pipeline only (pipeline/targets.ts), on GitHub's clock: recording the
+ * service's receipt time here too would win whenever the service clock runs behind GitHub's (the earliest
+ * observation wins) and move the `head` cutoff before the real push.
  * Throwing makes the queue retry the whole job (honouring a Retry-After carried by the error).
  */
 import type { Logger } from 'pino';
 import { writeTransaction, type ServiceDb } from './db/connect.js';
 import type { ClaimedJob } from './queue/queue.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
-import { recordPushTime } from './store/push-times.js';
 
 export interface ParsedDelivery {
   id: string;
@@ -49,17 +51,9 @@ export function parseDeliveries(job: ClaimedJob, logger: Logger): ParsedDelivery
   return out;
 }
 
-/** Bookkeeping that does not need GitHub: push times of head SHAs and the app's installations. */
+/** Bookkeeping that does not need GitHub: the app's installations. */
 export async function recordDelivery(sdb: ServiceDb, d: ParsedDelivery): Promise<void> {
-  const repo = str(obj(d.payload.repository)?.full_name);
-  if (d.event === 'push' && repo) {
-    const after = str(d.payload.after);
-    const ref = str(d.payload.ref);
-    if (after && ref?.startsWith('refs/heads/') && d.payload.deleted !== true) await recordPushTime(sdb, repo, after, d.receivedAt, 'push');
-  } else if (d.event === 'pull_request' && repo && ['opened', 'reopened', 'synchronize'].includes(d.action ?? '')) {
-    const sha = str(obj(obj(d.payload.pull_request)?.head)?.sha);
-    if (sha) await recordPushTime(sdb, repo, sha, d.receivedAt, `pull_request.${d.action}`);
-  } else if (d.event === 'installation') {
+  if (d.event === 'installation') {
     const inst = obj(d.payload.installation);
     const id = inst?.id;
     const account = obj(inst?.account);
