@@ -35,8 +35,18 @@ export class AdjustableClock implements Clock {
 
 /** GitHub's timestamp format: ISO 8601 in UTC without milliseconds (`2011-01-26T19:06:43Z`). */
 export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  let text = isoCache.get(second);
+  if (text === undefined) {
+    text = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    // Responses repeat the same few instants (creation times, "now"); a bounded cache avoids re-formatting them.
+    if (isoCache.size >= 4096) isoCache.clear();
+    isoCache.set(second, text);
+  }
+  return text;
 }
+
+const isoCache = new Map<number, string>();
 
 /** Parses a client-supplied timestamp; null when it is not a valid ISO 8601 date. */
 export function parseTimestamp(value: unknown): number | null {

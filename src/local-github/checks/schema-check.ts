@@ -32,8 +32,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Checks `value` against `schema` and returns one line per problem (empty when valid).
  * `where` is the schema path GitHub quotes (`properties/status`, `items`).
  */
+const at = (w: string) => (w === '' ? '' : `For '${w}', `);
+
 export function checkSchema(schema: Schema, value: unknown, where = ''): string[] {
-  const at = (w: string) => (w === '' ? '' : `For '${w}', `);
   switch (schema.type) {
     case 'string': {
       if (typeof value !== 'string') return [`${at(where)}${show(value)} is not a string.`];
