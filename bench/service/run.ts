@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/service/config/load.js';
 import { makePipelineHandler } from '../../src/service/pipeline/service-handler.js';
@@ -92,7 +93,8 @@ const loaded = loadConfig({
 if (!loaded.config) throw new Error(loaded.errors.join('\n'));
 
 const evaluations: Evaluation[] = [];
-const listeners = new Set<() => void>();
+const byPr = new Map<number, Evaluation[]>();
+const listeners = new Map<number, Set<() => void>>();
 const service = await startService(loaded.config, {
   logger: pino({ level: 'silent' }),
   makeHandler: (deps) =>
@@ -100,8 +102,10 @@ const service = await startService(loaded.config, {
       wake: deps.wake,
       client: { throttling: false },
       onEvaluated: ({ pr, ms, outcome, calls }) => {
-        evaluations.push({ pr, end: wall(), ms, outcome, cost: calls.rateLimitCost, total: calls.total, routes: calls.toJSON() });
-        for (const l of listeners) l();
+        const e = { pr, end: wall(), ms, outcome, cost: calls.rateLimitCost, total: calls.total, routes: calls.toJSON() };
+        evaluations.push(e);
+        byPr.set(pr, [...(byPr.get(pr) ?? []), e]);
+        for (const l of listeners.get(pr) ?? []) l();
       },
     }),
 });
@@ -109,7 +113,7 @@ await ask('attach', { cmd: 'attach', url: service.url });
 
 /** Resolves once `pr` has an evaluation that ended after `after` (or the budget runs out). */
 function evaluated(pr: number, after: number): Promise<Evaluation | undefined> {
-  const find = () => evaluations.find((e) => e.pr === pr && e.end > after && e.end - e.ms >= after - 1);
+  const find = () => byPr.get(pr)?.find((e) => e.end > after && e.end - e.ms >= after - 1);
   return new Promise((ok) => {
     const hit = find();
     if (hit) return ok(hit);
@@ -120,10 +124,11 @@ function evaluated(pr: number, after: number): Promise<Evaluation | undefined> {
     };
     function done(e: Evaluation | undefined) {
       clearTimeout(timer);
-      listeners.delete(check);
+      listeners.get(pr)?.delete(check);
       ok(e);
     }
-    listeners.add(check);
+    if (!listeners.has(pr)) listeners.set(pr, new Set());
+    listeners.get(pr)?.add(check);
   });
 }
 const settle = async (ms = 150) => {
@@ -168,6 +173,43 @@ async function burst(body: string) {
   await settle();
   return { prs: prs.length, evaluated: done.length, elapsedMs: elapsed, serviceCpuMs: cpu, githubCpuMs: ccpu, latencies, evals: done, since, until: Date.now() };
 }
+/**
+ * BENCH_SQL=1: times every better-sqlite3 statement run during the warm burst (by SQL text) and prints the
+ * heaviest to stderr; the statements run synchronously on the service's event loop.
+ */
+async function sqlTimed<T>(fn: () => Promise<T>): Promise<T> {
+  if (!process.env.BENCH_SQL) return fn();
+  const probe = new BetterSqlite3(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
+  probe.close();
+  const stats = new Map<string, { n: number; ms: number }>();
+  const original = new Map<string, (...a: unknown[]) => unknown>();
+  for (const m of ['run', 'all', 'get', 'iterate']) {
+    const f = proto[m];
+    original.set(m, f);
+    proto[m] = function (this: { source: string }, ...a: unknown[]) {
+      const t = performance.now();
+      try {
+        return f.apply(this, a);
+      } finally {
+        const key = `${m} ${this.source.replace(/\s+/g, ' ').slice(0, 110)}`;
+        const s = stats.get(key) ?? { n: 0, ms: 0 };
+        s.n++;
+        s.ms += performance.now() - t;
+        stats.set(key, s);
+      }
+    };
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const [m, f] of original) proto[m] = f;
+    const total = [...stats.values()].reduce((a, s) => a + s.ms, 0);
+    process.stderr.write(`SQLite during the warm burst: ${total.toFixed(0)} ms in ${[...stats.values()].reduce((a, s) => a + s.n, 0)} statements\n`);
+    for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) process.stderr.write(`${s.ms.toFixed(0).padStart(6)} ms ${String(s.n).padStart(6)}x  ${k}\n`);
+  }
+}
+
 /** BENCH_PROFILE=file.cpuprofile: a CPU profile of this (the service's) process during the warm burst only. */
 async function profiled<T>(fn: () => Promise<T>): Promise<T> {
   const file = process.env.BENCH_PROFILE;
@@ -188,7 +230,7 @@ async function profiled<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 const burstCold = await burst('I approve');
-const burstWarm = await profiled(() => burst('Looks good to me'));
+const burstWarm = await profiled(() => sqlTimed(() => burst('Looks good to me')));
 
 // --- ack latencies from the emulator's delivery log ----------------------------------------------------
 const all = (await ask<{ rows: { event: string; ms: number; status: number; at: number }[] }>('deliveries', { cmd: 'deliveries', since: seqSince })).rows;
