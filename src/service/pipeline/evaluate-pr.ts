@@ -7,7 +7,7 @@ import { evaluatePullRequest, type Decision } from '../../policy/approval/evalua
 import { isUiMerge } from '../../policy/approval/feedback.js';
 import type { Config } from '../../policy/config/types.js';
 import type { CommitInfo, FeedbackItem } from '../../policy/types.js';
-import type { CommentData, PrGitHub, PullData, RepoData, RepoRef, ReviewData } from './github-port.js';
+import type { CommentData, CommitData, PrGitHub, PullData, RepoData, RepoRef, ReviewData } from './github-port.js';
 import { loadPolicy, type LoadPolicyOptions, type Problem } from './load-policy.js';
 
 export interface PushTimeSource {
@@ -18,6 +18,8 @@ export interface PushTimeSource {
 export interface EvaluatePrOptions extends LoadPolicyOptions {
   pushTimes: PushTimeSource;
   brandingShort: string;
+  /** The PR's commits when the caller already read them (to check a cached head against them). */
+  commits?: CommitData[];
 }
 
 export type PrOutcome =
@@ -49,7 +51,7 @@ export async function evaluatePr(gh: PrGitHub, ref: RepoRef, repo: RepoData, pul
   const [policy, files, commits, comments, reviews] = await Promise.all([
     loadPolicy(gh, ref, repo, o),
     gh.files(ref, number),
-    gh.commits(ref, number),
+    o.commits ?? gh.commits(ref, number),
     gh.comments(ref, number),
     gh.reviews(ref, number),
   ]);

@@ -15,10 +15,12 @@ import { pushTime, recordPushTime } from '../store/push-times.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
 import { buildReport, errorReport } from './check-output.js';
 import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
-import type { PrGitHub, PullData, RepoRef } from './github-port.js';
+import type { CommitData, PrGitHub, PullData, RepoRef } from './github-port.js';
 import type { PolicyEnv } from './load-policy.js';
 import type { MembershipCache } from './membership-cache.js';
 import { publishReport, startCheckRun, type PublishOptions } from './publish.js';
+import { decisionToken, PullCache } from './pull-cache.js';
+import type { Decision } from '../store/decisions.js';
 import { FOLLOW_UP_EVENT, jobTargets } from './targets.js';
 
 export interface RepoAccess {
@@ -51,10 +53,12 @@ export interface PipelineOptions {
   /** The queue's attempt limit: on the last attempt a failure is reported on the PR (status `error`). */
   maxAttempts?: number;
   /**
-   * Open the check run `in_progress` before evaluating (default true). Off saves one write per
-   * evaluation: the run is then created completed.
+   * Open the check run `in_progress` before the first evaluation of a head (default true). Off saves that
+   * write: the run is then created completed.
    */
   inProgress?: boolean;
+  /** What this process knows of PRs and their check runs (default: a fresh one per handler). */
+  pulls?: PullCache;
   /** Called after each evaluation (metrics). */
   onEvaluated?: (info: { repo: string; pr: number; ms: number; outcome: PrOutcome['kind']; calls: CallCounter }) => void;
 }
@@ -90,6 +94,7 @@ function splitRepo(repo: string): RepoRef {
 export function createPipelineHandler(o: PipelineOptions): JobHandler {
   const now = o.now ?? Date.now;
   const targetOptions = { brandingShort: o.brandingShort, statusContext: o.statusContext, checkRunName: o.checkRunName };
+  const pulls = o.pulls ?? new PullCache();
 
   return async (job: ClaimedJob, ctx: JobContext): Promise<void> => {
     const t = jobTargets(job.deliveries, targetOptions);
@@ -125,7 +130,7 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
         const started = now();
         const prLog = log.child({ repo, pr: n });
         // Every GitHub request of this evaluation (retries included) is counted by route.
-        const { result: outcome, calls } = await countGitHubCalls(() => evaluateAndReport(o, access, ref, n, job, ctx, prLog, now));
+        const { result: outcome, calls } = await countGitHubCalls(() => evaluateAndReport(o, pulls, access, ref, n, job, ctx, prLog, now));
         if (outcome === undefined) continue;
         const ms = now() - started;
         o.onEvaluated?.({ repo, pr: n, ms, outcome, calls });
@@ -133,6 +138,36 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
       }
     }
   };
+}
+
+/**
+ * The PR as the evaluation needs it. A job of this PR's own key made of payloads the cache can stand on
+ * (comments, pull_request events) uses the cached record; its head is checked against the PR's commit list
+ * (which the evaluation reads anyway, usually as a free 304): a push whose `synchronize` is still on its way,
+ * or was handled by another instance, shows there, and then the PR is fetched. Otherwise the PR is fetched,
+ * and remembered.
+ */
+async function loadPull(
+  pulls: PullCache,
+  gh: PrGitHub,
+  ref: RepoRef,
+  number: number,
+  job: ClaimedJob,
+  log: Logger,
+): Promise<{ pull: PullData; commits: CommitData[] | undefined }> {
+  const slug = `${ref.owner}/${ref.repo}`;
+  let commits: CommitData[] | undefined;
+  if (job.prKey === `${slug.toLowerCase()}#${number}`) {
+    const cached = pulls.apply(slug, number, job.deliveries);
+    if (cached !== undefined && cached.state === 'open') {
+      commits = await gh.commits(ref, number);
+      if (commits.at(-1)?.sha === cached.headSha) return { pull: cached, commits };
+      log.debug({ cached: cached.headSha, listed: commits.at(-1)?.sha }, 'the PR head moved since it was cached; fetching the PR');
+    } else if (cached !== undefined) return { pull: cached, commits: undefined };
+  }
+  const pull = await gh.pull(ref, number);
+  pulls.remember(slug, pull);
+  return { pull, commits: commits !== undefined && commits.at(-1)?.sha === pull.headSha ? commits : undefined };
 }
 
 /** The job carries a comment or a review: the evaluation answers someone's feedback. */
@@ -148,6 +183,7 @@ async function isOurOwnStatus(sdb: ServiceDb, repo: string, pr: number, sha: str
 
 async function evaluateAndReport(
   o: PipelineOptions,
+  pulls: PullCache,
   access: { gh: PrGitHub; enablingUser: string },
   ref: RepoRef,
   number: number,
@@ -157,7 +193,8 @@ async function evaluateAndReport(
   now: () => number,
 ): Promise<PrOutcome['kind'] | undefined> {
   const { gh } = access;
-  const pull = await gh.pull(ref, number);
+  const slug = `${ref.owner}/${ref.repo}`;
+  const { pull, commits } = await loadPull(pulls, gh, ref, number, job, log);
   if (pull.state !== 'open') {
     log.debug('pull request is closed; nothing to report');
     return undefined;
@@ -172,9 +209,15 @@ async function evaluateAndReport(
     now,
     assertCurrent,
   };
-  const runId = o.inProgress === false ? undefined : await startCheckRun(gh, ref, pull.headSha, publish);
+  const previous = await latestDecision(o.sdb, slug, number);
+  // Later evaluations of a head update the run this process completed for it, as long as nobody (another
+  // instance) has reported on the PR since; the first one opens a run `in_progress`.
+  const memo = pulls.checkRun(slug, pull.headSha);
+  const reusable = memo !== undefined && previous !== undefined && previous.headSha === pull.headSha && decisionToken(previous) === memo.decision;
+  const runId = reusable ? memo.id : o.inProgress === false ? undefined : await startCheckRun(gh, ref, pull.headSha, publish);
+  if (!reusable && memo !== undefined) pulls.forgetCheckRun(slug, pull.headSha);
   try {
-    return await decideAndPublish(o, access, ref, pull, runId, publish, job, log, now);
+    return await decideAndPublish(o, pulls, access, ref, pull, commits, { id: runId, reused: reusable, previous }, publish, job, log, now);
   } catch (err) {
     const lastAttempt = o.maxAttempts !== undefined && job.attempts >= o.maxAttempts;
     if (lastAttempt && !(err instanceof LeaseLost)) {
@@ -197,10 +240,12 @@ async function evaluateAndReport(
 
 async function decideAndPublish(
   o: PipelineOptions,
+  pulls: PullCache,
   access: { gh: PrGitHub; enablingUser: string },
   ref: RepoRef,
   pull: PullData,
-  runId: number | undefined,
+  commits: CommitData[] | undefined,
+  run: { id: number | undefined; reused: boolean; previous: Decision | undefined },
   publish: PublishOptions,
   job: ClaimedJob,
   log: Logger,
@@ -217,11 +262,14 @@ async function decideAndPublish(
     enablingUser: access.enablingUser,
     brandingShort: o.brandingShort,
     pushTimes: { pushedAt: async (r, sha) => (await pushTime(o.sdb, r, sha))?.pushedAt },
+    ...(commits ? { commits } : {}),
   });
   const report = buildReport(outcome);
   assertCurrent();
   const d = outcome.kind === 'decision' ? outcome.decision : undefined;
-  const previous = await latestDecision(o.sdb, slug, number);
+  const previous = run.previous;
+  const decidedAt = now();
+  const deliveries = job.deliveries.map((x) => x.id);
   await recordDecision(o.sdb, {
     repo: slug,
     prNumber: number,
@@ -232,11 +280,12 @@ async function decideAndPublish(
     configHash: outcome.configHash,
     state: report.status.state,
     description: report.status.description,
-    decidedAt: now(),
-    deliveries: job.deliveries.map((x) => x.id),
+    decidedAt,
+    deliveries,
   });
   // Logged before posting, so the echo of our own status (a `status` delivery) is recognised as ours.
-  await publishReport(gh, ref, pull.headSha, report, runId, publish);
+  const runId = await publishReport(gh, ref, pull.headSha, report, run.id, publish, run.reused);
+  if (runId !== undefined) pulls.rememberCheckRun(slug, pull.headSha, { id: runId, decision: decisionToken({ decidedAt, deliveries }) });
   if (d !== undefined && !d.authorAffirmed && answersFeedback(job)) {
     // Spec §6.4: tell people why an approval by a committer does not count — once per head, not per event.
     const saidSo = previous !== undefined && previous.headSha === pull.headSha && previous.description === report.status.description;

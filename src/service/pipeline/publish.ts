@@ -1,7 +1,8 @@
 /**
  * Posts a report on the PR head: the check run (App mode: completed with its output, annotations sent 50
  * per request as GitHub requires) and the commit status `approvals/checks-out`. The check run is opened
- * `in_progress` before the evaluation starts so people see that work is under way.
+ * `in_progress` before the first evaluation of a head starts so people see that work is under way; later
+ * evaluations of that head update the same run (one write instead of two).
  */
 import type { CheckRunWrite, PrGitHub, RepoRef } from './github-port.js';
 import { REEVALUATE_ACTION, type Report } from './check-output.js';
@@ -37,7 +38,10 @@ export async function publishReport(
   report: Report,
   checkRunId: number | undefined,
   o: PublishOptions,
-): Promise<void> {
+  /** `checkRunId` is a run an earlier evaluation completed (not one opened for this evaluation). */
+  reused = false,
+): Promise<number | undefined> {
+  let runId: number | undefined;
   if (gh.createCheckRun && gh.updateCheckRun) {
     const batches: (typeof report.check.annotations)[] = [];
     for (let i = 0; i < report.check.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
@@ -59,9 +63,20 @@ export async function publishReport(
       ...(o.detailsUrl ? { details_url: o.detailsUrl } : {}),
     };
     o.assertCurrent?.();
-    let id = checkRunId;
+    // GitHub appends annotations across updates: a reused run would show the old ones twice, so a report
+    // with annotations gets a run of its own.
+    let id = reused && report.check.annotations.length > 0 ? undefined : checkRunId;
+    if (id !== undefined) {
+      try {
+        await gh.updateCheckRun(ref, id, done);
+      } catch (err) {
+        // A remembered run that no longer exists (deleted with its suite): open a new one.
+        if (!reused || (err as { status?: unknown }).status !== 404) throw err;
+        id = undefined;
+      }
+    }
     if (id === undefined) id = await gh.createCheckRun(ref, done);
-    else await gh.updateCheckRun(ref, id, done);
+    runId = id;
     for (const batch of batches.slice(1)) {
       o.assertCurrent?.();
       await gh.updateCheckRun(ref, id, { output: output(batch) });
@@ -75,4 +90,5 @@ export async function publishReport(
     description: report.status.description,
     ...(o.detailsUrl ? { target_url: o.detailsUrl } : {}),
   });
+  return runId;
 }

@@ -30,6 +30,7 @@ import { MembershipCache } from '../../../src/service/pipeline/membership-cache.
 import { testLogger } from '../helpers/logger.js';
 import type { RunningService } from '../../../src/service/server.js';
 import { startServeLikeService } from './service-assembly.js';
+import { PullCache } from '../../../src/service/pipeline/pull-cache.js';
 
 export const ORG = 'acme';
 export const REPO = `${ORG}/widgets`;
@@ -81,6 +82,8 @@ export class World {
   private apiUrl = '';
   /** GitHub calls of each evaluation, in order (own assembly only). */
   readonly evaluations: { pr: number; calls: Record<string, { requests: number; notModified: number }>; rateLimitCost: number }[] = [];
+  /** What the pipeline knows of PRs and check runs (own assembly only); tests can make it stale. */
+  readonly pulls = new PullCache();
   /** Errors the pipeline threw (a job that failed), for assertions. */
   readonly jobErrors: unknown[] = [];
 
@@ -146,6 +149,7 @@ export class World {
       publicUrl: 'http://checks-out.test',
       logger,
       maxAttempts: MAX_ATTEMPTS,
+      pulls: this.pulls,
       now: () => this.clock.now(),
       followUp: async (f) => {
         await this.queue.enqueue(f);
