@@ -104,12 +104,19 @@ export class ChecksStore {
     return out.sort((a, b) => b.id - a.id);
   }
 
-  /** The newest run of each name in the suite, in no particular order (no array, no sort: the rollup path). */
-  *latestRunsUnordered(suiteId: number): Generator<CheckRunRecord> {
-    for (const ids of this.runsBySuite.get(suiteId)?.values() ?? []) {
+  /**
+   * The newest run of each name in the suite, in no particular order (no sort: the rollup path, run on every
+   * update). A plain array: a generator here cost more than the rollup itself.
+   */
+  latestRunsUnordered(suiteId: number): CheckRunRecord[] {
+    const out: CheckRunRecord[] = [];
+    const byName = this.runsBySuite.get(suiteId);
+    if (!byName) return out;
+    for (const ids of byName.values()) {
       const run = this.runs.get(ids[ids.length - 1]);
-      if (run) yield run;
+      if (run) out.push(run);
     }
+    return out;
   }
 
   /** The newest run of each name in the suite, newest first. */

@@ -117,6 +117,7 @@ type Body = Record<string, unknown>;
 
 function annotationErrors(list: Body[]): FieldError[] {
   const errors: FieldError[] = [];
+  if (list.length === 0) return errors; // most updates carry none: skip building the per-call helpers
   const bad = (i: number, key: string, message: string) =>
     errors.push({ resource: 'CheckRun', field: `output.annotations[${i}].${key}`, code: 'invalid', message });
   list.forEach((a, i) => {
