@@ -33,6 +33,7 @@ type Msg =
   | { cmd: 'comment'; id: number; prs: number[]; body: string; author?: string }
   | { cmd: 'deliveries'; since: number; event?: string }
   | { cmd: 'cpu' }
+  | { cmd: 'idle' }
   | { cmd: 'close' };
 
 process.on('message', async (msg: Msg) => {
@@ -54,6 +55,9 @@ process.on('message', async (msg: Msg) => {
       .filter((d) => d.delivered_at >= msg.since && (!msg.event || d.event === msg.event))
       .map((d) => ({ event: d.event, ms: d.duration * 1000, status: d.status_code, at: d.delivered_at }));
     send({ id: 'deliveries', rows });
+  } else if (msg.cmd === 'idle') {
+    await lg.webhooks.idle();
+    send({ id: 'idle' });
   } else if (msg.cmd === 'cpu') {
     const { user, system } = process.cpuUsage();
     send({ id: 'cpu', cpuMs: (user + system) / 1000 });

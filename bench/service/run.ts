@@ -131,11 +131,20 @@ function evaluated(pr: number, after: number): Promise<Evaluation | undefined> {
     listeners.get(pr)?.add(check);
   });
 }
+/**
+ * Waits until the echoes of our own writes (check_run, check_suite, status deliveries) are delivered and
+ * processed and no evaluation happened for `ms`, so they do not coalesce into the next measured job.
+ */
 const settle = async (ms = 150) => {
-  // Let echoes of our own writes (check_run, status deliveries) pass before the next measurement.
   let n = -1;
   while (n !== evaluations.length) {
     n = evaluations.length;
+    await ask('idle', { cmd: 'idle' });
+    for (;;) {
+      const d = await service.queue.depth();
+      if (d.pending + d.running === 0 || Date.now() - began > BUDGET_MS) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
     await new Promise((r) => setTimeout(r, ms));
   }
 };
@@ -146,6 +155,7 @@ const target = gh.prs[0];
 const first = await comment([target], 'I approve');
 const cold = await evaluated(target, first.sent[0].t0);
 await settle();
+const warmSince = Date.now();
 const warm: { latency: number; e: Evaluation }[] = [];
 for (let i = 0; i < SEQ && Date.now() - began < BUDGET_MS / 3; i++) {
   const { sent } = await comment([target], i % 2 ? 'I approve' : 'Looks good to me');
@@ -235,7 +245,8 @@ const burstWarm = await profiled(() => sqlTimed(() => burst('Looks good to me'))
 // --- ack latencies from the emulator's delivery log ----------------------------------------------------
 const all = (await ask<{ rows: { event: string; ms: number; status: number; at: number }[] }>('deliveries', { cmd: 'deliveries', since: seqSince })).rows;
 const inWindow = (from: number, to: number) => all.filter((d) => d.event === 'issue_comment' && d.at >= from && d.at <= to).map((d) => d.ms).sort((a, b) => a - b);
-const ackSeq = inWindow(seqSince, seqUntil);
+const ackCold = inWindow(seqSince, warmSince);
+const ackSeq = inWindow(warmSince, seqUntil);
 const ackBurst = inWindow(burstCold.since, burstWarm.until);
 const bad = all.filter((d) => d.status !== 202 && d.status !== 200).length;
 
@@ -246,6 +257,7 @@ const figures: Figures = {
   deliveries: all.length,
   badDeliveries: bad,
   byEvent: Object.fromEntries([...new Set(all.map((d) => d.event))].map((ev) => [ev, all.filter((d) => d.event === ev).length])),
+  ackCold,
   ackSeq,
   ackBurst,
   cold,
