@@ -5,7 +5,7 @@
  * SHA, so later evaluations of that head update it instead of opening another one `in_progress`.
  *
  * Both are per process and bounded; losing them (restart, eviction) only costs the calls they save.
- * Freshness: every `pull_request` payload and every PR fetch refreshes the record; `synchronize` and
+ * Freshness: every `pull_request` (and `pull_request_review`) payload and every PR fetch refreshes the record; `synchronize` and
  * `edited` drop it (the next evaluation fetches). An `issue_comment` payload's `issue` carries the current
  * title, body, author and state. A push whose `synchronize` has not arrived yet is caught by the caller,
  * which compares the cached head with the PR's commit list (read anyway) and re-fetches on a mismatch.
@@ -104,8 +104,8 @@ export function decisionToken(d: { decidedAt: number; deliveries: readonly strin
   return `${d.decidedAt}:${d.deliveries.join(',')}`;
 }
 
-/** Events whose payloads the cache can stand on: anything else (reviews, re-run requests) fetches the PR. */
-const TRUSTED = new Set(['issue_comment', 'pull_request']);
+/** Events whose payloads the cache can stand on: anything else (statuses, re-run requests) fetches the PR. */
+const TRUSTED = new Set(['issue_comment', 'pull_request', 'pull_request_review']);
 const INVALIDATING = new Set(['synchronize', 'edited']);
 
 export class PullCache {
@@ -153,10 +153,11 @@ export class PullCache {
         trusted = false;
         continue;
       }
-      if (d.event === 'pull_request') {
+      if (d.event === 'pull_request' || d.event === 'pull_request_review') {
+        // A review payload carries the PR as it is at the review (its `action` is the review's).
         const pull = pullFromPayload(p.pull_request);
         if (!pull || pull.number !== n) trusted = false;
-        else if (INVALIDATING.has(str(p.action) ?? '')) this.forget(repo, n);
+        else if (d.event === 'pull_request' && INVALIDATING.has(str(p.action) ?? '')) this.forget(repo, n);
         else this.remember(repo, pull);
       } else {
         const issue = obj(p.issue);

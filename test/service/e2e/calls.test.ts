@@ -46,6 +46,21 @@ test('a warm comment evaluation costs 3 rate-limited calls: the comment list, th
   });
 });
 
+test('a warm review evaluation costs 3 too: the review list, the check run update and the status', async () => {
+  await withWorld({}, async (w) => {
+    const pr = await w.openPull();
+    await w.comment(pr.number, 'carol', 'looks good so far');
+    const before = w.evaluations.length;
+    await w.review(pr.number, 'bob', 'APPROVE');
+    const mine = w.evaluations.slice(before);
+    assert.equal(mine.length, 1, JSON.stringify(mine, null, 1));
+    assert.deepEqual(writesOf(mine[0].calls), [UPDATE_RUN, STATUS].sort());
+    assert.equal(mine[0].calls[PULL], undefined, JSON.stringify(mine[0].calls));
+    assert.equal(mine[0].rateLimitCost, 3, JSON.stringify(mine[0].calls));
+    assert.equal((await w.status(pr.number))?.state, 'success');
+  });
+});
+
 test('a push the cache has not seen (synchronize late, or handled by another instance) is caught: the new head is evaluated', async () => {
   await withWorld({}, async (w) => {
     const pr = await w.openPull();

@@ -49,8 +49,12 @@ test('the record: refreshed by pull_request payloads, dropped on synchronize and
   c.remember('acme/w', pullFromPayload(pr())!);
   assert.equal(c.apply('acme/w', 4, [comment({}), delivery('pull_request', { action: 'edited', pull_request: pr() })]), undefined, 'edited drops it too');
   c.remember('acme/w', pullFromPayload(pr())!);
-  // Deliveries the cache cannot stand on (reviews, re-run requests, corrupt rows) mean a fetch.
-  assert.equal(c.apply('acme/w', 4, [delivery('pull_request_review', { pull_request: pr() })]), undefined);
+  // A review payload carries the PR too (its action is the review's: `edited` drops nothing).
+  assert.equal(c.apply('acme/w', 4, [delivery('pull_request_review', { action: 'edited', pull_request: pr({ title: 'Reviewed' }) })])?.title, 'Reviewed');
+  assert.equal(c.apply('acme/w', 4, [delivery('pull_request_review', { action: 'submitted', pull_request: { number: 4 } })]), undefined, 'an incomplete PR object');
+  // Deliveries the cache cannot stand on (statuses, re-run requests, corrupt rows) mean a fetch.
+  assert.equal(c.apply('acme/w', 4, [delivery('status', { sha: HEAD })]), undefined);
+  c.remember('acme/w', pullFromPayload(pr())!);
   assert.equal(c.apply('acme/w', 4, [{ event: 'issue_comment', payload: 'not json' }]), undefined);
   assert.equal(c.apply('acme/w', 4, []), undefined);
   assert.equal(c.apply('acme/w', 4, [delivery('pull_request', { action: 'labeled', pull_request: pr({ number: 5 }) })]), undefined, 'another PR\'s payload');
