@@ -44,7 +44,6 @@ export class ChecksRenderer {
    */
   pullRequests(repoId: number, sha: string, headBranch: string | null): Json[] {
     const repo = this.repoOf(repoId);
-    const repoRef = (r: Repo) => ({ id: r.id, url: this.ctx.urls.api(`/repos/${this.fullName(r)}`), name: r.name });
     const out: Json[] = [];
     for (const pr of this.ctx.state.pullsOf(repoId)) {
       if (pr.state !== 'open' || pr.head.repoId !== repoId) continue;
@@ -53,11 +52,16 @@ export class ChecksRenderer {
         url: this.ctx.urls.api(`/repos/${this.fullName(repo)}/pulls/${pr.number}`),
         id: pr.id,
         number: pr.number,
-        head: { ref: pr.head.ref, sha: pr.head.sha, repo: repoRef(repo) },
-        base: { ref: pr.base.ref, sha: pr.base.sha, repo: repoRef(repo) },
+        head: { ref: pr.head.ref, sha: pr.head.sha, repo: this.repoRef(repo) },
+        base: { ref: pr.base.ref, sha: pr.base.sha, repo: this.repoRef(repo) },
       });
     }
     return out;
+  }
+
+  /** A method, not a closure: `pullRequests` runs for every rendered run, usually finding no PR. */
+  private repoRef(r: Repo): Json {
+    return { id: r.id, url: this.ctx.urls.api(`/repos/${this.fullName(r)}`), name: r.name };
   }
 
   /** `check-run`. */

@@ -17,17 +17,29 @@ type Params = Record<string, string>;
 type Handler = (req: FastifyRequest, reply: FastifyReply, p: Params) => unknown;
 
 /** Domain errors become the core's GitHubError so the server's error handler writes them. */
+function toCoreError(e: unknown): unknown {
+  if (e instanceof ChecksError) {
+    const { message, errors, documentation_url } = e.body as { message: string; errors?: unknown[]; documentation_url?: string };
+    return new GitHubError(e.status, message, { errors, documentation_url });
+  }
+  return e;
+}
+
+/**
+ * A synchronous Fastify handler: Fastify sends a returned value, and an async wrapper cost a promise and a
+ * thenable wrapper per request. A handler that already sent (returns `reply`) returns nothing more.
+ */
 function wrap(handler: Handler) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
+  return (req: FastifyRequest, reply: FastifyReply): unknown => {
+    let result: unknown;
     try {
-      return await handler(req, reply, req.params as Params);
+      result = handler(req, reply, req.params as Params);
     } catch (e) {
-      if (e instanceof ChecksError) {
-        const { message, errors, documentation_url } = e.body as { message: string; errors?: unknown[]; documentation_url?: string };
-        throw new GitHubError(e.status, message, { errors, documentation_url });
-      }
-      throw e;
+      throw toCoreError(e);
     }
+    if (result === reply) return undefined;
+    if (result instanceof Promise) return result.catch((e: unknown) => Promise.reject(toCoreError(e)));
+    return result;
   };
 }
 
