@@ -13,6 +13,8 @@ export interface Figures {
   machine: ReturnType<typeof machine>;
   prs: number;
   workers: number;
+  /** Workers in their own process (BENCH_SPLIT=1) instead of the intake's. */
+  split: boolean;
   deliveries: number;
   badDeliveries: number;
   byEvent: Record<string, number>;
@@ -117,7 +119,7 @@ export function renderSection(f: Figures): string {
     '',
     'The local GitHub (demo world: `acme/widgets`, policy "one maintainer from the `maintainers` team") in its',
     'own process posts real signed webhooks to the real service (`startService` + `makePipelineHandler`, App',
-    `mode, client throttling off as in the demo, ${f.workers} workers, SQLite file) over loopback; the service loads`,
+    `mode, client throttling off as in the demo, ${f.workers} workers${f.split ? ' **in a separate process from intake (BENCH_SPLIT=1)**' : ''}, SQLite file) over loopback; the service loads`,
     'the PR, evaluates it and writes a check run and a commit status back. Ack latency is the delivery round',
     'trip the emulator records; "webhook → completed" runs from just before the comment is created to the end',
     'of the evaluation that reported it (check run `completed` and status written). GitHub calls come from',

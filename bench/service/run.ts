@@ -5,7 +5,8 @@
  * commit status back. Measures webhook ack latency (as the emulator's delivery log records it), webhook →
  * check run completed, sustained evaluations/s, and GitHub calls per evaluation (cold and warm, by route;
  * rate-limited = every request but 304s, from `countGitHubCalls` via the pipeline's `onEvaluated`).
- * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40)
+ * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40;
+ * BENCH_SPLIT=1 runs the workers in a second process on the same SQLite file: an experiment, never written)
  * Profile the service during the warm burst: BENCH_PROFILE=/tmp/service.cpuprofile (or the whole run with
  * node --cpu-prof), then node --import tsx bench/service/profile-summary.ts /tmp/service.cpuprofile
  * Not a test: timings depend on the machine and its load; the service shares this process with the
@@ -29,6 +30,7 @@ import { machine, renderSection, writeSection, type Figures } from './report.js'
 const PRS = Number(process.env.BENCH_PRS ?? 300);
 const SEQ = Number(process.env.BENCH_SEQ ?? 40);
 const WORKERS = process.env.WORKER_CONCURRENCY ?? '4';
+const SPLIT = process.env.BENCH_SPLIT === '1';
 const BUDGET_MS = 100_000; // the whole run stays under 2 minutes even when something stalls
 const began = Date.now();
 const wall = () => performance.timeOrigin + performance.now();
@@ -77,7 +79,7 @@ async function freePort(): Promise<number> {
 }
 const port = await freePort();
 const dir = mkdtempSync(join(tmpdir(), 'bench-service-'));
-const loaded = loadConfig({
+const serviceEnv: Record<string, string> = {
   SERVER_ADDR: `127.0.0.1:${port}`,
   PUBLIC_URL: `http://127.0.0.1:${port}`,
   DB_DRIVER: 'sqlite',
@@ -89,26 +91,58 @@ const loaded = loadConfig({
   GITHUB_WEBHOOK_SECRET: gh.app.webhook_secret,
   CHECKS_OUT_SECRET_KEY: 'ab'.repeat(32),
   WORKER_CONCURRENCY: WORKERS,
-});
+};
+const loaded = loadConfig(serviceEnv);
 if (!loaded.config) throw new Error(loaded.errors.join('\n'));
 
 const evaluations: Evaluation[] = [];
 const byPr = new Map<number, Evaluation[]>();
 const listeners = new Map<number, Set<() => void>>();
+function onEvaluation(e: Evaluation): void {
+  evaluations.push(e);
+  byPr.set(e.pr, [...(byPr.get(e.pr) ?? []), e]);
+  for (const l of listeners.get(e.pr) ?? []) l();
+}
 const service = await startService(loaded.config, {
   logger: pino({ level: 'silent' }),
+  noWorkers: SPLIT,
   makeHandler: (deps) =>
     makePipelineHandler(deps, {
       wake: deps.wake,
       client: { throttling: false },
-      onEvaluated: ({ pr, ms, outcome, calls }) => {
-        const e = { pr, end: wall(), ms, outcome, cost: calls.rateLimitCost, total: calls.total, routes: calls.toJSON() };
-        evaluations.push(e);
-        byPr.set(pr, [...(byPr.get(pr) ?? []), e]);
-        for (const l of listeners.get(pr) ?? []) l();
-      },
+      onEvaluated: ({ pr, ms, outcome, calls }) =>
+        onEvaluation({ pr, end: wall(), ms, outcome, cost: calls.rateLimitCost, total: calls.total, routes: calls.toJSON() }),
     }),
 });
+let workerCpuWaiter: ((ms: number) => void) | undefined;
+// BENCH_SPLIT=1: the workers run in their own process (worker-process.ts) on the same database.
+const workers = SPLIT
+  ? fork(fileURLToPath(new URL('./worker-process.ts', import.meta.url)), [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, BENCH_SERVICE_ENV: JSON.stringify(serviceEnv) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+  : undefined;
+if (workers) {
+  const ready = new Promise<void>((ok) =>
+    workers.on('message', (m: { id: string; e?: Evaluation; cpuMs?: number }) => {
+      if (m.id === 'ready') ok();
+      else if (m.id === 'eval' && m.e) onEvaluation(m.e);
+      else if (m.id === 'cpu') workerCpuWaiter?.(m.cpuMs ?? 0);
+      else if (m.id === 'closed') workerCpuWaiter?.(0);
+    }),
+  );
+  await ready;
+}
+function workerMessage(cmd: 'cpu' | 'close'): Promise<number> {
+  if (!workers) return Promise.resolve(0);
+  return new Promise((ok) => {
+    workerCpuWaiter = ok;
+    workers.send({ cmd });
+  });
+}
+/** CPU time of the service: this process, plus the workers' process when split. */
+const serviceCpuMs = async () => cpuMs() + (await workerMessage('cpu'));
 await ask('attach', { cmd: 'attach', url: service.url });
 
 /** Resolves once `pr` has an evaluation that ended after `after` (or the budget runs out). */
@@ -170,13 +204,13 @@ await settle();
 async function burst(body: string) {
   const prs = gh.prs.slice(1);
   const since = Date.now();
-  const cpu0 = cpuMs();
+  const cpu0 = await serviceCpuMs();
   const ccpu0 = await childCpu();
   const t = wall();
   const { sent } = await comment(prs, body);
   const got = await Promise.all(sent.map((s) => evaluated(s.pr, s.t0)));
   const elapsed = wall() - t;
-  const cpu = cpuMs() - cpu0;
+  const cpu = (await serviceCpuMs()) - cpu0;
   const ccpu = (await childCpu()) - ccpu0;
   const done = got.filter((e): e is Evaluation => e !== undefined);
   const latencies = done.map((e, i) => e.end - sent[i].t0).sort((a, b) => a - b);
@@ -254,6 +288,7 @@ const figures: Figures = {
   machine: machine(),
   prs: PRS,
   workers: Number(WORKERS),
+  split: SPLIT,
   deliveries: all.length,
   badDeliveries: bad,
   byEvent: Object.fromEntries([...new Set(all.map((d) => d.event))].map((ev) => [ev, all.filter((d) => d.event === ev).length])),
@@ -269,9 +304,11 @@ const figures: Figures = {
 };
 const section = renderSection(figures);
 process.stdout.write(`${section}\n`);
-if (process.argv.includes('--write')) writeSection(section);
+// Only the standard layout (workers in the service process) is what BENCHMARKS.md records.
+if (process.argv.includes('--write') && !SPLIT) writeSection(section);
 
 await service.stop();
+await workerMessage('close');
 await ask('closed', { cmd: 'close' });
 rmSync(dir, { recursive: true, force: true });
 
