@@ -6,7 +6,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { startWorld, seedBasic, type World } from './helpers.js';
+import { App } from '@octokit/app';
+import { Octokit } from '@octokit/rest';
+import { startWorld, seedBasic, T0, type World } from './helpers.js';
 import { responseProblems, webhookProblems } from './schemas.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { nodeId } from '../../src/local-github/state/store.js';
@@ -133,4 +135,19 @@ test('contents API honours Accept: application/vnd.github.raw', async () => {
   const dir = await api('/repos/acme/widgets/contents/src', { token: user, headers: { accept: 'application/vnd.github.raw' } });
   assert.ok(Array.isArray(await dir.json()));
   assert.equal((await api('/repos/acme/widgets/contents/missing.txt', { token: user, headers: { accept: 'application/vnd.github.raw' } })).status, 404);
+});
+
+test('Date follows the emulator clock, so @octokit/auth-app corrects its skew against a frozen clock', async () => {
+  const res = await fetch(`${w.apiUrl}/rate_limit`);
+  assert.equal(res.headers.get('date'), new Date(w.clock.now()).toUTCString());
+  assert.ok(Math.abs(w.clock.now() - T0) < 3_600_000, 'the test clock is frozen years before real time');
+  const rec = w.lg.admin.app('checker');
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  const app = new App({ appId: rec.id, privateKey: rec.private_key, Octokit: Octokit.defaults({ baseUrl: w.apiUrl, log: quiet }), log: quiet });
+  // The first JWT is stamped with real time (in the emulator's future): 401, then a retry with the skew from Date.
+  const { data } = await app.octokit.request('GET /app');
+  assert.equal((data as { slug: string }).slug, 'checker');
+  w.clock.advance(90_000);
+  const later = await fetch(`${w.apiUrl}/rate_limit`);
+  assert.equal(later.headers.get('date'), new Date(w.clock.now()).toUTCString());
 });
