@@ -1,5 +1,10 @@
-/** Test fixture: a running local GitHub on an ephemeral loopback port, with a small world and Octokit clients. */
-import { Octokit } from '@octokit/rest';
+/**
+ * Test fixture: a running local GitHub on an ephemeral loopback port, with a small world and Octokit clients.
+ * Every response those clients receive is validated against GitHub's OpenAPI description; `close()` fails
+ * the test that used the world if any response did not match.
+ */
+import type { Octokit } from '@octokit/rest';
+import { validatingOctokit } from './schemas.js';
 import { createLocalGitHub, type LocalGitHub } from '../../src/local-github/server.js';
 import { AdjustableClock } from '../../src/local-github/clock.js';
 
@@ -19,13 +24,17 @@ export async function startWorld(opts: { rateLimit?: { authenticated?: number; a
   const clock = new AdjustableClock(T0);
   const lg = createLocalGitHub({ clock, rateLimit: opts.rateLimit });
   const { api_url, web_url } = await lg.start(0);
+  const problems: string[] = [];
   return {
     lg, clock, apiUrl: api_url, webUrl: web_url,
     octo(login?: string) {
       const auth = login ? lg.admin.tokensOf(login)[0] : undefined;
-      return new Octokit({ baseUrl: api_url, auth, log: { debug() {}, info() {}, warn() {}, error() {} } });
+      return validatingOctokit(api_url, auth, problems);
     },
-    close: () => lg.close(),
+    async close() {
+      await lg.close();
+      if (problems.length > 0) throw new Error(`responses that do not match GitHub's OpenAPI description:\n${[...new Set(problems)].slice(0, 20).join('\n')}`);
+    },
   };
 }
 

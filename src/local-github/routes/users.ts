@@ -28,7 +28,7 @@ export function registerUsers(api: FastifyInstance, ctx: LocalGitHubContext): vo
       id: t.id, node_id: t.node_id, url: u, html_url: ctx.urls.web(`/orgs/${o.login}/teams/${t.slug}`), name: t.name, slug: t.slug,
       description: t.description, privacy: t.privacy, notification_setting: 'notifications_enabled', permission: 'pull', type: 'organization', organization_id: o.id,
       members_url: `${u}/members{/member}`, repositories_url: `${u}/repos`,
-      parent: parent ? { id: parent.id, node_id: parent.node_id, url: ctx.urls.api(`/organizations/${o.id}/team/${parent.id}`), name: parent.name, slug: parent.slug, description: parent.description, privacy: parent.privacy, permission: 'pull', members_url: '', repositories_url: '', html_url: ctx.urls.web(`/orgs/${o.login}/teams/${parent.slug}`), notification_setting: 'notifications_enabled', type: 'organization' } : null,
+      parent: parent ? { id: parent.id, node_id: parent.node_id, url: ctx.urls.api(`/organizations/${o.id}/team/${parent.id}`), name: parent.name, slug: parent.slug, description: parent.description, privacy: parent.privacy, permission: 'pull', members_url: ctx.urls.api(`/organizations/${o.id}/team/${parent.id}/members{/member}`), repositories_url: ctx.urls.api(`/organizations/${o.id}/team/${parent.id}/repos`), html_url: ctx.urls.web(`/orgs/${o.login}/teams/${parent.slug}`), notification_setting: 'notifications_enabled', type: 'organization' } : null,
     };
   };
   /** Secret teams are visible to org members only. */
