@@ -18,6 +18,7 @@ import type { Snapshot } from '../../policy/types.js';
 import { validatePolicies } from '../../policy/validate-policies.js';
 import type { PrGitHub, RepoData, RepoRef } from './github-port.js';
 import type { MembershipCache } from './membership-cache.js';
+import { BoundedCache } from './policy-cache.js';
 
 export interface PolicyEnv {
   /** BRANDING_NAME: the config file is `.<name>`, the org template repo `<name>-configuration`. */
@@ -73,6 +74,42 @@ function hashOf(...texts: (string | undefined)[]): string {
   return h.digest('hex').slice(0, 16);
 }
 
+type Parsed = { ok: true; config: Config; warnings: Problem[] } | { ok: false; problems: Problem[] };
+
+interface PolicyCaches {
+  parsed: BoundedCache<Parsed>;
+  loaded: BoundedCache<LoadedPolicy>;
+}
+
+const MAX_CACHED = 500;
+/** Caches live as long as the membership cache their snapshots were expanded through. */
+const cachesOf = new WeakMap<MembershipCache, PolicyCaches>();
+
+function cachesFor(membership: MembershipCache): PolicyCaches {
+  let c = cachesOf.get(membership);
+  if (c === undefined) {
+    c = { parsed: new BoundedCache(MAX_CACHED), loaded: new BoundedCache(MAX_CACHED) };
+    cachesOf.set(membership, c);
+  }
+  return c;
+}
+
+function parseFound(found: Found, o: LoadPolicyOptions): Parsed {
+  const warnings: Problem[] = [];
+  try {
+    if (found.file === '.lgtm') {
+      const config = parseLegacyConfig(found.text, { ...o.env.legacy, file: found.file, defaultPattern: o.env.defaultPattern });
+      return { ok: true, config, warnings };
+    }
+    const parsed = parseConfig(found.text, { file: found.file, defaultPattern: o.env.defaultPattern });
+    for (const w of parsed.warnings) warnings.push(...problemsOf(new PolicyError(w.message, w.location), found.file, found.source));
+    return { ok: true, config: parsed.config, warnings };
+  } catch (e) {
+    if (!isPolicyError(e)) throw e;
+    return { ok: false, problems: problemsOf(e, found.file, found.source) };
+  }
+}
+
 async function findFile(gh: PrGitHub, ref: RepoRef, repo: RepoData, names: string[], template: string | undefined, o: LoadPolicyOptions, templateRepo: string): Promise<Found | undefined> {
   for (const name of names) {
     const text = await gh.file(ref, name, o.gitRef);
@@ -91,21 +128,16 @@ export async function loadPolicy(gh: PrGitHub, ref: RepoRef, repo: RepoData, o: 
   if (found === undefined) {
     return { ok: false, hash: hashOf(), problems: [{ file: configName, message: `${configName} file not found`, absent: true }] };
   }
-  let config: Config;
-  const warnings: Problem[] = [];
-  const legacy = found.file === '.lgtm';
-  try {
-    if (legacy) {
-      config = parseLegacyConfig(found.text, { ...o.env.legacy, file: found.file, defaultPattern: o.env.defaultPattern });
-    } else {
-      const parsed = parseConfig(found.text, { file: found.file, defaultPattern: o.env.defaultPattern });
-      config = parsed.config;
-      for (const w of parsed.warnings) warnings.push(...problemsOf(new PolicyError(w.message, w.location), found.file, found.source));
-    }
-  } catch (e) {
-    if (!isPolicyError(e)) throw e;
-    return { ok: false, hash: hashOf(found.text), problems: problemsOf(e, found.file, found.source) };
+  const caches = cachesFor(o.membership);
+  const envKey = JSON.stringify([o.env.brandingName, o.env.defaultPattern ?? null, o.env.legacy ?? null]);
+  const parsedKey = hashOf(envKey, found.file, found.source, found.text);
+  let parsed = caches.parsed.get(parsedKey);
+  if (parsed === undefined) {
+    parsed = parseFound(found, o);
+    caches.parsed.set(parsedKey, parsed);
   }
+  if (!parsed.ok) return { ok: false, hash: hashOf(found.text), problems: parsed.problems };
+  const { config, warnings } = parsed;
 
   const mPath = config.maintainers.path;
   const mFound = await findFile(gh, ref, repo, [mPath], 'template.MAINTAINERS', o, templateRepo);
@@ -113,8 +145,23 @@ export async function loadPolicy(gh: PrGitHub, ref: RepoRef, repo: RepoData, o: 
   if (mFound === undefined) return { ok: false, hash, problems: [{ file: mPath, message: `${mPath} file not found.`, absent: true }] };
 
   const repoCtx: RepoContext = { owner: ref.owner, name: ref.repo, isOrg: repo.isOrg, enablingUser: o.enablingUser };
+  // The expansion depends on the repository, both files and every membership answer it read.
+  const loadedKey = `${hashOf(parsedKey, JSON.stringify(repoCtx), mFound.file, mFound.source, mFound.text)}:`;
+  const hit = caches.loaded.get(loadedKey + o.membership.generation());
+  if (hit !== undefined) return hit;
+  const { loaded, generation } = await expand(gh, config, warnings, found, mFound, repoCtx, hash, o);
+  caches.loaded.set(loadedKey + generation, loaded);
+  return loaded;
+}
+
+/**
+ * Expands MAINTAINERS and validates the policies. Returns the membership generation read synchronously with
+ * the expansion (after any fetches), so a concurrent evaluation's fetch cannot label a stale snapshot as current.
+ */
+async function expand(gh: PrGitHub, config: Config, warnings: Problem[], found: Found, mFound: Found, repoCtx: RepoContext, hash: string, o: LoadPolicyOptions): Promise<{ loaded: LoadedPolicy; generation: number }> {
   const groups = referencedGroups(config.approvals.flatMap((p) => [p.match, p.antimatch, p.authormatch]));
   let snapshot: Snapshot;
+  let generation: number;
   try {
     const raw = parseMaintainers(mFound.text, config.maintainers.type, { file: mFound.file, repo: repoCtx });
     // Team listings add lookups once the org's teams are known, so ask until nothing is missing.
@@ -123,12 +170,13 @@ export async function loadPolicy(gh: PrGitHub, ref: RepoRef, repo: RepoData, o: 
       if (need.length === 0) break;
       await o.membership.fetch(gh, need);
     }
+    generation = o.membership.generation();
     snapshot = buildSnapshot(raw, repoCtx, o.membership.membership(), { groups });
   } catch (e) {
     if (!isPolicyError(e)) throw e;
-    return { ok: false, hash, problems: problemsOf(e, mFound.file, mFound.source) };
+    return { loaded: { ok: false, hash, problems: problemsOf(e, mFound.file, mFound.source) }, generation: o.membership.generation() };
   }
   const invalid = validatePolicies(config, snapshot, found.file);
-  if (invalid.length > 0) return { ok: false, hash, problems: invalid.flatMap((e) => problemsOf(e, found.file, found.source)) };
-  return { ok: true, config, snapshot, configFile: found.file, hash, warnings };
+  if (invalid.length > 0) return { loaded: { ok: false, hash, problems: invalid.flatMap((e) => problemsOf(e, found.file, found.source)) }, generation };
+  return { loaded: { ok: true, config, snapshot, configFile: found.file, hash, warnings }, generation };
 }

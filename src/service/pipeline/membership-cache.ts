@@ -24,6 +24,8 @@ export interface MembershipCacheOptions {
 export class MembershipCache {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
+  /** Bumped whenever an answer is added, expires or is dropped: snapshots built at one generation stay valid until it moves. */
+  private gen = 0;
 
   constructor(private readonly options: MembershipCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -50,6 +52,21 @@ export class MembershipCache {
   /** Drops everything (e.g. on a `membership`/`team` delivery, or when an org's config changes). */
   clear(): void {
     this.entries.clear();
+    this.gen++;
+  }
+
+  /**
+   * The current generation, after dropping expired answers. Every entry has the same TTL and `put` re-inserts,
+   * so insertion order is expiry order and only the front of the map needs looking at.
+   */
+  generation(): number {
+    const now = this.now();
+    for (const [key, e] of this.entries) {
+      if (e.expiresAt > now) break;
+      this.entries.delete(key);
+      this.gen++;
+    }
+    return this.gen;
   }
 
   private async ask(gh: PrGitHub, l: Lookup): Promise<Answer> {
@@ -73,6 +90,7 @@ export class MembershipCache {
     if (e === undefined) return undefined;
     if (e.expiresAt <= this.now()) {
       this.entries.delete(key);
+      this.gen++;
       return undefined;
     }
     return e.value;
@@ -85,6 +103,9 @@ export class MembershipCache {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(lookupKey(l), { value, expiresAt: this.now() + this.options.ttlMs });
+    const key = lookupKey(l);
+    this.entries.delete(key); // re-insert at the back so insertion order stays expiry order
+    this.entries.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
+    this.gen++;
   }
 }
