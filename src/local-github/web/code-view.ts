@@ -2,37 +2,20 @@
  * The pages API objects link to outside a PR: a check run (`check-run.html_url`, `/o/r/runs/:id`) and a file at a
  * commit (`check-annotation.blob_href`, `/o/r/blob/:sha/path`). Plain read-only views, like the PR view.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { LocalGitHub } from '../server.js';
-import type { Repo } from '../state/types.js';
-import { html, page, type Raw } from './html.js';
-
-interface RunViewLike {
-  id: number;
-  name: string;
-  app: { name: string } | null;
-  status: string;
-  conclusion: string | null;
-  title: string | null;
-  summary: string | null;
-  text: string | null;
-  details_url: string | null;
-  head_sha: string;
-  annotations: { path: string; start_line: number; end_line: number; annotation_level: string; title: string | null; message: string }[];
-}
-interface RunLookup {
-  runView?(repo: Repo, runId: number): RunViewLike | undefined;
-}
+import { html } from './html.js';
+import { routeParams, sendNotFound, sendPage, type ChecksViewHooks } from './checks-hooks.js';
 
 export function registerCodeView(web: FastifyInstance, lg: LocalGitHub): void {
   const { state, ctx } = lg;
-  const send = (reply: FastifyReply, title: string, body: Raw, code = 200) => reply.code(code).type('text/html; charset=utf-8').send(page(title, body));
-  const notFound = (reply: FastifyReply) => send(reply, 'Not found', html`<div class="box">Not found.</div>`, 404);
-  const P = (req: FastifyRequest) => req.params as Record<string, string>;
+  const send = sendPage;
+  const notFound = sendNotFound;
+  const P = routeParams;
 
   web.get('/:owner/:repo/runs/:run', async (req, reply) => {
     const r = state.repoByName(P(req).owner, P(req).repo);
-    const lookup = state.extension('checks') as RunLookup | undefined;
+    const lookup = state.extension('checks') as ChecksViewHooks | undefined;
     const run = r && /^\d{1,15}$/.test(P(req).run) ? lookup?.runView?.(r, Number(P(req).run)) : undefined;
     if (!r || !run) return notFound(reply);
     const full = state.fullName(r);

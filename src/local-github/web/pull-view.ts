@@ -4,38 +4,18 @@
  * requested-action buttons). Check runs are read through the Checks extension when it is loaded.
  * The view has no login: it is a local debugging aid and shows private repositories too.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { LocalGitHub } from '../server.js';
-import type { Repo } from '../state/types.js';
 import { latestStatuses } from '../domain/feedback.js';
-import { html, page, type Raw } from './html.js';
-
-/** The Checks extension's read API, declared structurally so the view works without the module. */
-interface CheckRunViewLike {
-  id: number;
-  name: string;
-  app: { name: string } | null;
-  status: string;
-  conclusion: string | null;
-  title: string | null;
-  summary: string | null;
-  text: string | null;
-  details_url: string | null;
-  annotations: { path: string; start_line: number; end_line: number; annotation_level: string; title: string | null; message: string }[];
-  actions: { label: string; description: string; identifier: string }[];
-  actions_enabled: boolean;
-}
-interface ChecksViewHooks {
-  runsForCommit?(repo: Repo, sha: string): CheckRunViewLike[];
-  clickAction?(repo: Repo, runId: number, identifier: string, senderId: number): void;
-}
+import { routeParams, sendNotFound, sendPage, type CheckRunViewLike, type ChecksViewHooks } from './checks-hooks.js';
+import { html, type Raw } from './html.js';
 
 export function registerPullView(web: FastifyInstance, lg: LocalGitHub): void {
   const { state } = lg;
   const checks = (): ChecksViewHooks | undefined => state.extension('checks') as ChecksViewHooks | undefined;
-  const send = (reply: FastifyReply, title: string, body: Raw, code = 200) => reply.code(code).type('text/html; charset=utf-8').send(page(title, body));
-  const notFound = (reply: FastifyReply) => send(reply, 'Not found', html`<div class="box">Not found.</div>`, 404);
-  const P = (req: FastifyRequest) => req.params as Record<string, string>;
+  const send = sendPage;
+  const notFound = sendNotFound;
+  const P = routeParams;
   const time = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
   web.get('/', async (_req, reply) => {
