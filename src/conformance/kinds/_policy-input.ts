@@ -1,6 +1,8 @@
 /** Builds engine inputs from the shared vector input objects (README §3.4). */
 import { parseConfig } from '../../policy/config/index.js';
+import type { PolicyDecisionInput } from '../../policy/approval/decide.js';
 import type { Config } from '../../policy/config/types.js';
+import { selectPolicy } from '../../policy/scope.js';
 import type { CommitInfo, FeedbackItem, Person, PullRequestInfo, Snapshot } from '../../policy/types.js';
 import { record, str, strings } from './_input.js';
 
@@ -83,5 +85,20 @@ export function policyVectorInput(input: Record<string, unknown>): PolicyVectorI
     approval,
     disapproval: input.disapproval_feedback === undefined ? approval : feedbackFrom(input.disapproval_feedback),
     closingIssueAuthors: strings(input.closing_issue_authors),
+  };
+}
+
+/** The vector's policy selected by scope (§5) and the decision-pipeline input for it (§3.6). */
+export function policyDecisionInput(v: PolicyVectorInput): PolicyDecisionInput & { config: Config } {
+  const policy = selectPolicy(v.config, { baseBranch: v.pr.baseBranch, compareBranch: v.pr.compareBranch, files: v.files });
+  return {
+    config: v.config,
+    policy,
+    snapshot: v.snapshot,
+    author: v.pr.author,
+    title: v.pr.title,
+    approval: v.approval,
+    disapproval: v.disapproval,
+    closingIssueAuthors: v.closingIssueAuthors,
   };
 }

@@ -1,10 +1,9 @@
 /** Conformance kind `approval-status` (README §4.3): §6.4 affirmation, §6.5 approval info, §7.1 status. */
 import { approvalInfo } from '../../policy/approval/info.js';
 import { commitStatus } from '../../policy/approval/status.js';
-import { selectPolicy } from '../../policy/scope.js';
 import type { KindAdapter } from '../kind.js';
 import { bool } from './_input.js';
-import { commitsFrom, policyVectorInput } from './_policy-input.js';
+import { commitsFrom, policyDecisionInput, policyVectorInput } from './_policy-input.js';
 
 export const adapter: KindAdapter = {
   normative: [
@@ -14,19 +13,12 @@ export const adapter: KindAdapter = {
   setValued: ['approvers', 'disapprovers'],
   run(input) {
     const v = policyVectorInput(input);
-    const policy = selectPolicy(v.config, { baseBranch: v.pr.baseBranch, compareBranch: v.pr.compareBranch, files: v.files });
+    const di = policyDecisionInput(v);
     const auditOk = bool(input.audit_ok, true);
     const info = approvalInfo({
-      config: v.config,
-      policy,
-      snapshot: v.snapshot,
-      author: v.pr.author,
-      title: v.pr.title,
-      approval: v.approval,
-      disapproval: v.disapproval,
-      closingIssueAuthors: v.closingIssueAuthors,
+      ...di,
       commits: commitsFrom(input.commits),
-      authorAffirm: (policy.feedback ?? v.config.feedback).authoraffirm,
+      authorAffirm: (di.policy.feedback ?? v.config.feedback).authoraffirm,
       auditOk,
     });
     const status = commitStatus({

@@ -46,8 +46,9 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
     const b = body(req);
     if (b.body === undefined) throw errors.invalidRequest('"body" wasn\'t supplied.');
     const c = createComment(ctx, r, n, ctx.actor(req), b.body, viaApp(req));
-    reply.header('location', commentJson(ctx, r, c).url as string);
-    return reply.code(201).send(commentJson(ctx, r, c));
+    const json = commentJson(ctx, r, c);
+    reply.header('location', json.url as string);
+    return reply.code(201).send(json);
   });
 
   const commentOf = (req: FastifyRequest, r: Repo) => {
