@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { writeTransaction, type ServiceDb } from './db/connect.js';
 import type { ClaimedJob } from './queue/queue.js';
 import type { JobContext, JobHandler } from './queue/worker.js';
+import { obj, parseObject, str } from './payload.js';
 
 export interface ParsedDelivery {
   id: string;
@@ -27,23 +28,11 @@ export interface JobHandlerDeps {
   evaluate?: (job: ClaimedJob, deliveries: ParsedDelivery[], ctx: JobContext) => Promise<void>;
 }
 
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 
 export function parseDeliveries(job: ClaimedJob, logger: Logger): ParsedDelivery[] {
   const out: ParsedDelivery[] = [];
   for (const d of job.deliveries) {
-    let payload: Record<string, unknown> | undefined;
-    try {
-      payload = obj(JSON.parse(d.payload));
-    } catch {
-      payload = undefined;
-    }
+    const payload = parseObject(d.payload);
     // Intake only stores JSON objects, so this is a corrupted row: skip it rather than retry forever.
     if (!payload) logger.error({ delivery: d.id }, 'stored delivery is not a JSON object; skipped');
     else out.push({ id: d.id, event: d.event, action: d.action, receivedAt: d.receivedAt, payload });

@@ -3,6 +3,8 @@
  * key `owner/repo#n` the queue serialises on. Payloads are untrusted: every field is type-checked, and
  * the repository part of the key is lower-cased because GitHub names are case-insensitive.
  */
+import { obj, positiveInt } from '../payload.js';
+
 const REPO_NAME = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 
 export interface PayloadSubject {
@@ -13,12 +15,8 @@ export interface PayloadSubject {
   owner: string | null;
 }
 
-function obj(v: unknown): Record<string, unknown> | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 function prNumber(v: unknown): number | null {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : null;
+  return positiveInt(v) ?? null;
 }
 
 function singlePr(list: unknown): number | null {

@@ -10,16 +10,9 @@
  * title, body, author and state. A push whose `synchronize` has not arrived yet is caught by the caller,
  * which compares the cached head with the PR's commit list (read anyway) and re-fetches on a mismatch.
  */
+import { obj, parseObject, str } from '../payload.js';
 import type { PullData } from './github-port.js';
 
-type Obj = Record<string, unknown>;
-
-function obj(v: unknown): Obj | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined;
-}
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 function time(v: unknown): number | undefined {
   const ms = typeof v === 'string' && v.length <= 40 ? Date.parse(v) : NaN;
   return Number.isFinite(ms) ? ms : undefined;
@@ -143,12 +136,7 @@ export class PullCache {
   apply(repo: string, n: number, deliveries: readonly DeliveryView[]): PullData | undefined {
     let trusted = deliveries.length > 0;
     for (const d of deliveries) {
-      let p: Obj | undefined;
-      try {
-        p = obj(JSON.parse(d.payload));
-      } catch {
-        p = undefined;
-      }
+      const p = parseObject(d.payload);
       if (!TRUSTED.has(d.event) || !p) {
         trusted = false;
         continue;

@@ -5,6 +5,7 @@
  * claiming to be ours must be checked against the true state.
  */
 import { isServiceMessage } from '../../policy/actions/notifications.js';
+import { obj, parseObject, positiveInt, str, type Obj } from '../payload.js';
 
 export interface DeliveryLike {
   id: string;
@@ -54,10 +55,7 @@ export interface TargetOptions {
 /** The pipeline's own follow-up deliveries (see handler.ts); the dot keeps it out of GitHub's event names. */
 export const FOLLOW_UP_EVENT = 'checks-out.evaluate';
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined);
+const num = positiveInt;
 const SHA = /^[0-9a-f]{40}$/;
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 
@@ -67,12 +65,7 @@ const PR_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited', 'read
 export function jobTargets(deliveries: readonly DeliveryLike[], o: TargetOptions): JobTargets {
   const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, ignored: [] };
   for (const d of deliveries) {
-    let p: Obj | undefined;
-    try {
-      p = obj(JSON.parse(d.payload));
-    } catch {
-      p = undefined;
-    }
+    const p = parseObject(d.payload);
     if (p === undefined) {
       t.ignored.push({ id: d.id, why: 'payload is not a JSON object' });
       continue;
