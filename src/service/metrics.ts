@@ -43,7 +43,30 @@ abstract class Metric {
     return labelKey(this.labelNames, Object.fromEntries(this.labelNames.map((n) => [n, OVERFLOW])));
   }
   abstract type: string;
-  abstract renderSamples(): Promise<string[]> | string[];
+  /** `extra`: the same metric's series from other threads (see `MetricsRegistry.snapshot`), merged in. */
+  abstract renderSamples(extra?: SeriesSnapshot[]): Promise<string[]> | string[];
+  abstract snapshot(): SeriesSnapshot;
+}
+
+/** One metric's series as plain data, so a worker thread can hand it to the thread serving /metrics. */
+export type SeriesSnapshot = [key: string, value: number | HistogramSeries][];
+export type RegistrySnapshot = Record<string, SeriesSnapshot>;
+interface HistogramSeries {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+function mergeNumbers(own: Map<string, number>, extra: SeriesSnapshot[] | undefined, combine: (a: number, b: number) => number): Map<string, number> {
+  if (!extra || extra.length === 0) return own;
+  const out = new Map(own);
+  for (const snap of extra)
+    for (const [k, v] of snap) {
+      if (typeof v !== 'number') continue;
+      const prev = out.get(k);
+      out.set(k, prev === undefined ? v : combine(prev, v));
+    }
+  return out;
 }
 
 export class Counter extends Metric {
@@ -57,8 +80,11 @@ export class Counter extends Metric {
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(this.labelNames, labels)) ?? 0;
   }
-  renderSamples(): string[] {
-    return [...this.values].map(([k, v]) => `${this.name}${renderLabels(this.labelNames, k)} ${formatNumber(v)}`);
+  snapshot(): SeriesSnapshot {
+    return [...this.values];
+  }
+  renderSamples(extra?: SeriesSnapshot[]): string[] {
+    return [...mergeNumbers(this.values, extra, (a, b) => a + b)].map(([k, v]) => `${this.name}${renderLabels(this.labelNames, k)} ${formatNumber(v)}`);
   }
 }
 
@@ -73,15 +99,19 @@ export class Gauge extends Metric {
   get(labels: Labels = {}): number | undefined {
     return this.values.get(labelKey(this.labelNames, labels));
   }
-  async renderSamples(): Promise<string[]> {
+  snapshot(): SeriesSnapshot {
+    return [...this.values];
+  }
+  /** Series reported by several threads show the lowest value (e.g. the rate limit left: the most cautious). */
+  async renderSamples(extra?: SeriesSnapshot[]): Promise<string[]> {
     if (this.collect) await this.collect(this);
-    return [...this.values].map(([k, v]) => `${this.name}${renderLabels(this.labelNames, k)} ${formatNumber(v)}`);
+    return [...mergeNumbers(this.values, extra, Math.min)].map(([k, v]) => `${this.name}${renderLabels(this.labelNames, k)} ${formatNumber(v)}`);
   }
 }
 
 export class Histogram extends Metric {
   readonly type = 'histogram';
-  private series = new Map<string, { counts: number[]; sum: number; count: number }>();
+  private series = new Map<string, HistogramSeries>();
   constructor(name: string, help: string, labelNames: readonly string[], readonly buckets: readonly number[]) {
     super(name, help, labelNames);
     this.buckets = [...buckets].sort((a, b) => a - b);
@@ -100,9 +130,19 @@ export class Histogram extends Metric {
     s.sum += value;
     s.count++;
   }
-  renderSamples(): string[] {
+  snapshot(): SeriesSnapshot {
+    return [...this.series].map(([k, v]) => [k, { counts: [...v.counts], sum: v.sum, count: v.count }]);
+  }
+  renderSamples(extra?: SeriesSnapshot[]): string[] {
+    const merged = new Map(this.series);
+    for (const snap of extra ?? [])
+      for (const [k, v] of snap) {
+        if (typeof v === 'number' || v.counts.length !== this.buckets.length) continue;
+        const prev = merged.get(k);
+        merged.set(k, prev ? { counts: prev.counts.map((c, i) => c + (v.counts[i] ?? 0)), sum: prev.sum + v.sum, count: prev.count + v.count } : v);
+      }
     const out: string[] = [];
-    for (const [k, s] of this.series) {
+    for (const [k, s] of merged) {
       this.buckets.forEach((b, i) => out.push(`${this.name}_bucket${renderLabels(this.labelNames, k, ['le', formatNumber(b)])} ${s.counts[i]}`));
       out.push(`${this.name}_bucket${renderLabels(this.labelNames, k, ['le', '+Inf'])} ${s.count}`);
       out.push(`${this.name}_sum${renderLabels(this.labelNames, k)} ${formatNumber(s.sum)}`);
@@ -128,13 +168,23 @@ export class MetricsRegistry {
   histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): Histogram {
     return this.add(new Histogram(name, help, labelNames, buckets));
   }
-  /** The exposition text. A failing collector drops its metric's samples rather than the whole scrape. */
-  async render(): Promise<string> {
+  /** Every metric's series as plain data (structured-cloneable). */
+  snapshot(): RegistrySnapshot {
+    const out: RegistrySnapshot = {};
+    for (const m of this.metrics.values()) out[m.name] = m.snapshot();
+    return out;
+  }
+
+  /**
+   * The exposition text, with `extra` snapshots (from worker threads) merged in: counters and histograms
+   * add up. A failing collector drops its metric's samples rather than the whole scrape.
+   */
+  async render(extra: RegistrySnapshot[] = []): Promise<string> {
     const out: string[] = [];
     for (const m of this.metrics.values()) {
       let samples: string[];
       try {
-        samples = await m.renderSamples();
+        samples = await m.renderSamples(extra.map((e) => e[m.name] ?? []));
       } catch {
         samples = [];
       }
@@ -150,6 +200,12 @@ export function createServiceMetrics() {
   return {
     registry,
     deliveries: registry.counter('checksout_webhook_deliveries_total', 'Webhook deliveries received, by event and outcome.', ['event', 'outcome']),
+    webhookAckSeconds: registry.histogram(
+      'checksout_webhook_ack_seconds',
+      'Time from a webhook request arriving to its answer being sent (authentication, triage, durable enqueue).',
+      [],
+      [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    ),
     queueDepth: registry.gauge('checksout_queue_jobs', 'Jobs in the durable queue, by status.', ['status']),
     evaluationSeconds: registry.histogram(
       'checksout_job_duration_seconds',

@@ -19,6 +19,7 @@ import { JobQueue } from './queue/queue.js';
 import { Worker, type JobHandler } from './queue/worker.js';
 import { createSecretBox, generateSecretKey, type SecretBox } from './secrets.js';
 import { AccountStore } from './store/accounts.js';
+import { WorkerThreadPool } from './threads/pool.js';
 
 export interface ServiceDeps {
   sdb: ServiceDb;
@@ -32,10 +33,25 @@ export interface ServiceDeps {
   wake: () => void;
 }
 
+/** Workers in `config.queue.threads` worker threads, each building its handler from a module. */
+export interface ThreadedHandler {
+  /** file: URL of a module exporting `makeThreadHandler` (threads/host.ts `ThreadHandlerFactory`). */
+  module: string;
+  /** Structured-cloneable data handed to `makeThreadHandler`. */
+  data?: unknown;
+  /** Events the handlers emit (e.g. each evaluation, for benchmarks). */
+  onEvent?: (event: unknown) => void;
+}
+
 export interface StartOptions {
   logger: Logger;
-  /** Builds the job handler once the database is ready; default: `createJobHandler` (record + log). */
+  /**
+   * Builds the job handler once the database is ready, for workers on the main event loop; default:
+   * `createJobHandler` (record + log). Ignored when `threaded` is given and `config.queue.threads` > 0.
+   */
   makeHandler?: (deps: ServiceDeps) => JobHandler;
+  /** The handler of worker threads (used when `config.queue.threads` > 0). */
+  threaded?: ThreadedHandler;
   /** Overrides how deliveries are authenticated (default: by GitHub mode, see `webhookSecretsFor`). */
   webhookSecrets?: (subject: PayloadSubject) => Promise<string[]>;
   /** Do not start workers (intake only), e.g. to run workers in other processes. */
@@ -44,7 +60,10 @@ export interface StartOptions {
 
 export interface RunningService extends ServiceDeps {
   app: IntakeApp;
+  /** Workers on the main event loop (threads: 0, or no `threaded` handler). */
   worker: Worker | undefined;
+  /** Worker threads, when the workers run there. */
+  threads: WorkerThreadPool | undefined;
   /** e.g. http://127.0.0.1:8000 */
   url: string;
   stop(graceMs?: number): Promise<void>;
@@ -77,20 +96,44 @@ export function webhookSecretsFor(config: ServiceConfig, accounts: AccountStore)
   return async () => [];
 }
 
+/** Everything a handler needs, on an open database; the main thread and each worker thread build their own. */
+export function createServiceDeps(
+  config: ServiceConfig,
+  sdb: ServiceDb,
+  o: { logger: Logger; metrics: ServiceMetrics; secretKey: Buffer; wake: () => void },
+): ServiceDeps {
+  const box = createSecretBox(o.secretKey);
+  const queue = new JobQueue(sdb, { leaseMs: config.queue.leaseMs, maxAttempts: config.queue.maxAttempts });
+  return { sdb, queue, metrics: o.metrics, box, accounts: new AccountStore(sdb, box), logger: o.logger, config, wake: o.wake };
+}
+
 export async function startService(config: ServiceConfig, options: StartOptions): Promise<RunningService> {
   const { logger } = options;
   const sdb = openDatabase(config.db.driver, config.db.source);
+  let threads: WorkerThreadPool | undefined;
   try {
     await migrateToLatest(sdb);
-    const box = createSecretBox(resolveSecretKey(config, logger));
+    const secretKey = resolveSecretKey(config, logger);
     const metrics = createServiceMetrics();
-    const queue = new JobQueue(sdb, { leaseMs: config.queue.leaseMs, maxAttempts: config.queue.maxAttempts });
-    const accounts = new AccountStore(sdb, box);
     // The handler is built before the worker that runs it, so `wake` looks the worker up when called.
     const late: { worker?: Worker } = {};
-    const deps: ServiceDeps = { sdb, queue, metrics, box, accounts, logger, config, wake: () => late.worker?.wake() };
-    const handler = options.makeHandler?.(deps) ?? createJobHandler({ sdb });
-    const worker = options.noWorkers
+    const deps = createServiceDeps(config, sdb, { logger, metrics, secretKey, wake: () => (late.worker ? late.worker.wake() : threads?.wake()) });
+    const { queue } = deps;
+    const threaded = !options.noWorkers && options.threaded !== undefined && config.queue.threads > 0;
+    if (threaded && options.threaded) {
+      threads = new WorkerThreadPool({
+        count: config.queue.threads,
+        config,
+        secretKey,
+        handlerModule: options.threaded.module,
+        handlerData: options.threaded.data,
+        logger,
+        onEvent: options.threaded.onEvent,
+      });
+      await threads.start();
+    }
+    const handler = threaded ? undefined : (options.makeHandler?.(deps) ?? createJobHandler({ sdb }));
+    const worker = options.noWorkers || handler === undefined
       ? undefined
       : new Worker({
           queue,
@@ -112,8 +155,9 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       https,
       quietUserAgents: config.blacklistUserAgents,
       appWebhookSecret: options.webhookSecrets ? undefined : config.github.mode === 'app' ? config.github.app?.webhookSecret : undefined,
-      webhookSecrets: options.webhookSecrets ?? webhookSecretsFor(config, accounts),
-      onQueued: () => worker?.wake(),
+      webhookSecrets: options.webhookSecrets ?? webhookSecretsFor(config, deps.accounts),
+      onQueued: () => (worker ? worker.wake() : threads?.wake()),
+      threadMetrics: threads ? () => threads?.metrics() ?? Promise.resolve([]) : undefined,
       checkHealth: async () => {
         await sql`select 1`.execute(sdb.db);
       },
@@ -141,17 +185,19 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       ...deps,
       app,
       worker,
+      threads,
       url,
       async stop(graceMs = 10_000) {
         if (stopped) return;
         stopped = true;
         clearInterval(purgeTimer);
         await app.close();
-        await worker?.stop(graceMs);
+        await Promise.all([worker?.stop(graceMs), threads?.stop(graceMs)]);
         await sdb.close();
       },
     };
   } catch (err) {
+    await threads?.stop(0).catch(() => {});
     await sdb.close().catch(() => {});
     throw err;
   }

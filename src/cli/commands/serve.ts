@@ -65,15 +65,17 @@ export const command: CommandModule = {
     }
     const { startService } = await import('../../service/server.js');
     const { makePipelineHandler } = await import('../../service/pipeline/service-handler.js');
+    const { pipelineThreads } = await import('../../service/threads/pipeline-thread.js');
     let service;
     try {
-      service = await startService(config, { logger, makeHandler: (deps) => makePipelineHandler(deps, { wake: deps.wake }) });
+      // WORKER_THREADS > 0 (the default): evaluations run in worker threads, the intake alone on this one.
+      service = await startService(config, { logger, makeHandler: (deps) => makePipelineHandler(deps, { wake: deps.wake }), threaded: pipelineThreads() });
     } catch (err) {
       logger.fatal({ err }, 'checks-out failed to start');
       process.stderr.write(`checks-out: failed to start: ${(err as Error).message}\n`);
       return 1;
     }
-    logger.info({ url: service.url, mode: config.github.mode, db: config.db.driver, workers: config.queue.workers }, 'checks-out is listening');
+    logger.info({ url: service.url, mode: config.github.mode, db: config.db.driver, workers: config.queue.workers, threads: service.threads ? config.queue.threads : 0 }, 'checks-out is listening');
     process.stdout.write(`checks-out listening on ${service.url} (webhooks: ${service.url}/hook)\n`);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {

@@ -37,8 +37,12 @@ export interface ServiceConfig {
   checkRunName: string;
   /** 32-byte AES-256-GCM key for secrets at rest; undefined = serve manages a key file (SQLite only). */
   secretKey: Buffer | undefined;
-  /** retentionMs: finished deliveries are kept this long (the duplicate-delivery horizon). */
-  queue: { workers: number; leaseMs: number; maxAttempts: number; retentionMs: number };
+  /**
+   * workers: job slots per worker thread (or in the main thread when threads is 0); threads: worker threads
+   * beside the intake's event loop; retentionMs: finished deliveries are kept this long (the
+   * duplicate-delivery horizon).
+   */
+  queue: { workers: number; threads: number; leaseMs: number; maxAttempts: number; retentionMs: number };
   slackTargetUrl: string | undefined;
   sunlight: boolean;
   limitUsers: boolean;

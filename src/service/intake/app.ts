@@ -7,7 +7,9 @@ import Fastify, { LogController } from 'fastify';
 import { verify } from '@octokit/webhooks-methods';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.js';
-import type { JobQueue } from '../queue/queue.js';
+import type { EnqueueInput, EnqueueOutcome } from '../queue/queue.js';
+import type { RegistrySnapshot } from '../metrics.js';
+import { EnqueueBatcher } from './batcher.js';
 import { payloadSubject, type PayloadSubject } from './pr-key.js';
 import { stripQuery } from '../logger.js';
 
@@ -25,8 +27,21 @@ export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
   'repository',
 ]);
 
+/** What intake needs of the queue: a batch insert (one transaction for deliveries that arrive together) and the depth. */
+export interface IntakeQueue {
+  enqueueMany(inputs: EnqueueInput[]): Promise<EnqueueOutcome[]>;
+  depth(): Promise<Record<string, number>>;
+}
+
 export interface IntakeOptions {
-  queue: JobQueue;
+  queue: IntakeQueue;
+  /**
+   * Why an authenticated delivery can never lead to work (answered 200 `ignored` and not queued), or
+   * undefined to queue it — e.g. the echo of checks-out's own check run. Pure: no I/O.
+   */
+  triage?: (event: string, payload: Record<string, unknown>) => string | undefined;
+  /** Metrics of worker threads, merged into GET /metrics. */
+  threadMetrics?: () => Promise<RegistrySnapshot[]>;
   logger: Logger;
   metrics: ServiceMetrics;
   /**
@@ -60,9 +75,11 @@ export type IntakeApp = Awaited<ReturnType<typeof buildIntakeApp>>;
 export async function buildIntakeApp(o: IntakeOptions) {
   const app = Fastify({ loggerInstance: o.logger, bodyLimit: MAX_BODY, logController: new LogController({ disableRequestLogging: true }), ...(o.https ? { https: o.https } : {}) });
   const now = o.now ?? Date.now;
+  const batcher = new EnqueueBatcher(o.queue);
 
   // One line per request (spec §18): 4xx at warn, 5xx at error, quiet user agents skipped.
   app.addHook('onResponse', async (req, reply) => {
+    if (req.routeOptions.url === '/hook') o.metrics.webhookAckSeconds.observe({}, reply.elapsedTime / 1000);
     const ua = String(req.headers['user-agent'] ?? '');
     if (o.quietUserAgents?.some((q) => q !== '' && ua.includes(q))) return;
     const status = reply.statusCode;
@@ -127,7 +144,13 @@ export async function buildIntakeApp(o: IntakeOptions) {
         count('ignored');
         return reply.code(200).send('pong');
       }
-      const outcome = await o.queue.enqueue({
+      const skip = o.triage?.(event, json);
+      if (skip !== undefined) {
+        count('ignored');
+        log.debug({ repo: subject.repo, action, why: skip }, 'webhook delivery needs no work');
+        return reply.code(200).send({ status: 'ignored', delivery, reason: skip });
+      }
+      const outcome = await batcher.enqueue({
         id: delivery,
         event,
         action: action?.slice(0, 64) ?? null,
@@ -160,7 +183,7 @@ export async function buildIntakeApp(o: IntakeOptions) {
   };
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-    return reply.send(await o.metrics.registry.render());
+    return reply.send(await o.metrics.registry.render(o.threadMetrics ? await o.threadMetrics() : []));
   });
 
   return app;

@@ -28,6 +28,8 @@ export interface WorkerOptions {
   pollMs?: number;
   metrics?: ServiceMetrics;
   now?: () => number;
+  /** Claim only this shard's PR keys (one of several worker threads; see JobQueue.claim). */
+  shard?: { index: number; count: number };
 }
 
 export class Worker {
@@ -75,7 +77,7 @@ export class Worker {
     while (!this.stopping) {
       let job: ClaimedJob | undefined;
       try {
-        job = await this.o.queue.claim(slotId);
+        job = await this.o.queue.claim(slotId, this.o.shard ? { shard: this.o.shard } : undefined);
       } catch (err) {
         this.o.logger.error({ err, slot: slotId }, 'claiming a job failed');
       }

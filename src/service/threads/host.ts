@@ -1,0 +1,80 @@
+/**
+ * A worker thread: its own database connection, GitHub clients, caches and `Worker` loop, running the job
+ * handler that `handlerModule` builds. The intake stays on the main thread, so answering webhooks never
+ * waits behind an evaluation. Leases make this safe to kill at any point: a job whose thread dies is
+ * claimed again when its lease expires.
+ */
+import { hostname, setPriority } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { openDatabase } from '../db/connect.js';
+import { createLogger } from '../logger.js';
+import { createServiceMetrics } from '../metrics.js';
+import { Worker, type JobHandler } from '../queue/worker.js';
+import { createServiceDeps, type ServiceDeps } from '../server.js';
+import type { FromThread, ThreadInit, ToThread } from './protocol.js';
+
+/** What a handler module exports as `makeThreadHandler`. `emit` sends an event to the pool's `onEvent`. */
+export type ThreadHandlerFactory = (deps: ServiceDeps, data: unknown, emit: (event: unknown) => void) => JobHandler | Promise<JobHandler>;
+
+/**
+ * Evaluations yield to the intake: on Linux the nice value is per thread, so this lowers this thread only.
+ * When a core is free it changes nothing; under load, webhook acknowledgements run first.
+ */
+const WORKER_NICE = 5;
+
+if (!parentPort) throw new Error('threads/host.ts runs inside a worker thread');
+const port = parentPort;
+const post = (m: FromThread) => port.postMessage(m);
+
+async function main(init: ThreadInit): Promise<void> {
+  const config = { ...init.config, secretKey: Buffer.from(init.secretKey) };
+  const logger: Logger = createLogger(config.logLevel).child({ thread: init.index });
+  try {
+    setPriority(0, WORKER_NICE);
+  } catch (err) {
+    logger.debug({ err }, 'could not lower the worker thread priority');
+  }
+  const sdb = openDatabase(config.db.driver, config.db.source);
+  const metrics = createServiceMetrics();
+  const late: { worker?: Worker } = {};
+  const deps = createServiceDeps(config, sdb, { logger, metrics, secretKey: config.secretKey, wake: () => {
+    late.worker?.wake();
+    post({ type: 'wake' });
+  } });
+  const mod = (await import(init.handlerModule)) as { makeThreadHandler?: ThreadHandlerFactory };
+  if (typeof mod.makeThreadHandler !== 'function') throw new Error(`${init.handlerModule} does not export makeThreadHandler`);
+  const handler = await mod.makeThreadHandler(deps, init.handlerData, (event) => post({ type: 'event', event }));
+  const worker = new Worker({
+    queue: deps.queue,
+    handler,
+    logger: logger.child({ component: 'worker' }),
+    id: `${hostname()}:${process.pid}:t${init.index}:${randomBytes(3).toString('hex')}`,
+    concurrency: config.queue.workers,
+    leaseMs: config.queue.leaseMs,
+    metrics,
+    // With several threads each PR's jobs go to one thread, whose caches (PR record, check-run ids) stay warm.
+    ...(init.count > 1 ? { shard: { index: init.index, count: init.count } } : {}),
+  });
+  late.worker = worker;
+  port.on('message', (m: ToThread) => {
+    if (m.type === 'wake') worker.wake();
+    else if (m.type === 'metrics') post({ type: 'metrics', id: m.id, snapshot: metrics.registry.snapshot() });
+    else if (m.type === 'stop') {
+      void (async () => {
+        await worker.stop(m.graceMs);
+        await sdb.close().catch(() => {});
+        post({ type: 'stopped' });
+        port.close();
+      })();
+    }
+  });
+  worker.start();
+  post({ type: 'ready' });
+}
+
+main(workerData as ThreadInit).catch((err: unknown) => {
+  post({ type: 'fatal', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exit(1);
+});

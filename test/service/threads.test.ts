@@ -1,0 +1,136 @@
+/**
+ * Workers in worker threads (WORKER_THREADS): the real pipeline evaluating a PR on the local GitHub from
+ * threads, their metrics merged into the main thread's /metrics, and a thread that dies mid-job replaced,
+ * its job run again once the lease expires.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createLocalGitHub } from '../../src/local-github/server.js';
+import { loadConfig } from '../../src/service/config/load.js';
+import { DEMO_APP_NAME, DEMO_MAINTAINER, DEMO_REPO, seedDemoWorld } from '../../src/service/demo/demo-world.js';
+import { generateSecretKey } from '../../src/service/secrets.js';
+import { startService } from '../../src/service/server.js';
+import { pipelineThreads, type EvaluatedEvent } from '../../src/service/threads/pipeline-thread.js';
+import { testLogger } from './helpers/logger.js';
+
+function until<T>(what: string, get: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const tick = async () => {
+      const v = await get();
+      if (v !== undefined) return resolve(v);
+      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(() => void tick(), 25);
+    };
+    void tick();
+  });
+}
+
+test('worker threads evaluate PRs end to end; /metrics merges the threads', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'checks-out-threads-'));
+  const lg = createLocalGitHub();
+  seedDemoWorld(lg);
+  const { api_url, web_url } = await lg.start(0, '127.0.0.1');
+  const app = lg.admin.app(DEMO_APP_NAME);
+  const prs: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    lg.admin.push(DEMO_REPO, { branch: `t-${i}`, author: 'carol', message: `change ${i}`, files: { [`src/t-${i}.ts`]: `export const n = ${i};\n` } });
+    prs.push(lg.admin.openPull(DEMO_REPO, { author: 'carol', title: `Change ${i}`, head: `t-${i}` }).number);
+  }
+  const { config, errors } = loadConfig({
+    GITHUB_APP_ID: String(app.id),
+    GITHUB_APP_PRIVATE_KEY: app.private_key,
+    GITHUB_WEBHOOK_SECRET: app.webhook_secret ?? '',
+    GITHUB_URL: web_url,
+    GITHUB_API_URL: api_url,
+    DB_SOURCE: join(dir, 'service.sqlite'),
+    SERVER_ADDR: '127.0.0.1:0',
+    CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
+    WORKER_THREADS: '2',
+  });
+  assert.deepEqual(errors ?? [], []);
+  assert.ok(config);
+  const evaluated: EvaluatedEvent[] = [];
+  const service = await startService(config, {
+    logger: testLogger,
+    threaded: pipelineThreads({ client: { throttling: false }, reportEvaluations: true }, (e) => evaluated.push(e)),
+  });
+  try {
+    assert.equal(service.worker, undefined, 'no workers on the intake thread');
+    assert.ok(service.threads);
+    app.webhook_url = `${service.url}/hook`;
+    for (const pr of prs) lg.admin.comment(DEMO_REPO, pr, DEMO_MAINTAINER, 'I approve');
+    await until('every PR evaluated', () => (prs.every((n) => evaluated.some((e) => e.pr === n)) ? true : undefined));
+    const token = lg.admin.token(DEMO_MAINTAINER);
+    for (const pr of prs) {
+      const sha = lg.admin.pull(DEMO_REPO, pr).head.sha;
+      const combined = await until(`status of #${pr}`, async () => {
+        const res = await fetch(`${api_url}/repos/${DEMO_REPO}/commits/${sha}/status`, { headers: { authorization: `token ${token}` } });
+        const body = (await res.json()) as { statuses: { context: string; state: string }[] };
+        return body.statuses.find((s) => s.context === 'approvals/checks-out' && s.state === 'success');
+      });
+      assert.equal(combined.state, 'success');
+    }
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const calls = metrics
+      .split('\n')
+      .filter((l) => l.startsWith('checksout_github_requests_total{'))
+      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+    assert.ok(calls > 0, 'GitHub calls made in the threads appear in /metrics');
+    assert.match(metrics, /checksout_webhook_ack_seconds_count \d+/);
+  } finally {
+    await service.stop();
+    await lg.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker thread that dies mid-job is replaced and the job runs again after its lease', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'checks-out-threads-'));
+  const secret = 'thread-crash-secret';
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { config, errors } = loadConfig({
+    GITHUB_APP_ID: '1',
+    GITHUB_APP_PRIVATE_KEY: privateKey,
+    GITHUB_WEBHOOK_SECRET: secret,
+    DB_SOURCE: join(dir, 'service.sqlite'),
+    SERVER_ADDR: '127.0.0.1:0',
+    CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
+    WORKER_THREADS: '1',
+    QUEUE_LEASE: '1s',
+  });
+  assert.deepEqual(errors ?? [], []);
+  assert.ok(config);
+  const done: string[][] = [];
+  const service = await startService(config, {
+    logger: testLogger,
+    threaded: {
+      module: new URL('./fixtures/crashing-thread-handler.ts', import.meta.url).href,
+      data: { marker: join(dir, 'crashed') },
+      onEvent: (e) => done.push((e as { done: string[] }).done),
+    },
+  });
+  try {
+    const body = JSON.stringify({ action: 'created', repository: { full_name: 'acme/widgets' }, issue: { number: 1, pull_request: {} }, comment: { body: 'I approve' } });
+    const res = await fetch(`${service.url}/hook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issue_comment',
+        'x-github-delivery': 'crash-1',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      },
+      body,
+    });
+    assert.equal(res.status, 202);
+    const finished = await until('the job to run again', () => done.find((ids) => ids.includes('crash-1')), 30_000);
+    assert.deepEqual(finished, ['crash-1']);
+  } finally {
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
