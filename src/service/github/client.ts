@@ -14,6 +14,8 @@ import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.js';
 import { currentCallCounter } from './call-count.js';
 import type { EtagCache } from './etag-cache.js';
+import { createHttpFetch, decodesBody } from './http-fetch.js';
+import { Revalidation } from './revalidation.js';
 import { routeTemplate } from './route-template.js';
 
 export interface GitHubClientSettings {
@@ -29,8 +31,13 @@ export interface GitHubClientSettings {
   /** Rate-limit retries slept through in-process (default 2). */
   rateLimitRetries?: number;
   maxInlineWaitSeconds?: number;
-  /** Per-request timeout (default 30 s). */
+  /** Per-request timeout of the default fetch (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Replaces the default fetch (`createHttpFetch`, node:http with keep-alive). A fetch marked by
+   * `decodesBody` has Octokit skip body parsing; any other is used as Octokit uses `fetch` (its own timeout).
+   */
+  fetch?: (input: string, init?: Record<string, unknown>) => Promise<unknown>;
   userAgent?: string;
   /**
    * In-process throttling (default true): writes one at a time per identity and a second apart, and short
@@ -90,46 +97,42 @@ function countingCachePlugin(settings: GitHubClientSettings): OctokitPlugin {
         if (headers?.['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining))
           settings.metrics?.rateLimitRemaining.set({ resource: String(headers['x-ratelimit-resource'] ?? 'core') }, remaining);
       };
-      let key: string | undefined;
-      let cached;
+      // A GET is revalidated at the fetch, where Octokit hands over the final URL and Accept: no second
+      // endpoint parse here. Every hook shares this options object (before-after-hook binds it), so the
+      // per-request fetch goes in by replacing `request` (it may be the shared defaults object) until the
+      // call is over: a retry re-enters with the original.
+      const original = opts.request;
+      let revalidation: Revalidation | undefined;
       if (settings.cache && opts.method === 'GET') {
-        const parsed = octokit.request.endpoint.parse(raw as Parameters<typeof octokit.request.endpoint.parse>[0]);
-        key = `${scope} ${parsed.url} ${String(parsed.headers.accept ?? '')}`;
-        cached = settings.cache.get(key);
-        if (cached) opts.headers['if-none-match'] = cached.etag;
-        else delete opts.headers['if-none-match'];
+        revalidation = new Revalidation(settings.cache, scope, original);
+        opts.request = { ...original, fetch: revalidation.fetch };
       }
       try {
         const res = (await request(raw)) as unknown as ResponseLike;
-        record(res.status, res.headers);
-        const etag = res.headers.etag;
-        if (key && settings.cache) {
-          if (typeof etag === 'string' && res.status === 200) {
-            settings.cache.set(key, { etag, status: res.status, url: res.url, headers: res.headers, data: res.data });
-            settings.cache.misses++;
-          } else settings.cache.delete(key);
+        if (revalidation?.served) {
+          record(304, res.headers);
+          settings.cache!.hits++;
+          return res as never;
         }
+        record(res.status, res.headers);
+        if (revalidation?.key !== undefined) revalidation.remember(res);
         return res as never;
       } catch (err) {
         const e = err as ErrorLike & Error;
         const status = typeof e.status === 'number' ? e.status : 0;
         record(status, e.response?.headers, e.message ?? '');
-        if (status === 304 && cached && settings.cache) {
-          settings.cache.hits++;
-          // Fresh rate-limit headers from the 304, everything else as remembered.
-          return { ...cached, headers: { ...cached.headers, ...pickRateLimit(e.response?.headers) } } as never;
+        // A fetch that does not decode bodies (a `fetch` setting) lets Octokit throw on the 304.
+        if (status === 304 && revalidation?.cached) {
+          settings.cache!.hits++;
+          return revalidation.rememberedResult(e.response?.headers) as never;
         }
         throw err;
+      } finally {
+        if (revalidation) opts.request = original;
       }
     });
     return {};
   };
-}
-
-function pickRateLimit(headers: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (k.startsWith('x-ratelimit-')) out[k] = String(v);
-  return out;
 }
 
 /**
@@ -139,7 +142,6 @@ function pickRateLimit(headers: Record<string, unknown> | undefined): Record<str
 export function createGitHubClientClass(settings: GitHubClientSettings) {
   const inlineWait = settings.maxInlineWaitSeconds ?? 60;
   const rateRetries = settings.rateLimitRetries ?? 2;
-  const timeoutMs = settings.timeoutMs ?? 30_000;
   const baseMs = settings.retryAfterBaseMs ?? 1000;
   const onLimit =
     (kind: 'primary' | 'secondary') =>
@@ -150,14 +152,12 @@ export function createGitHubClientClass(settings: GitHubClientSettings) {
       settings.logger?.warn({ route, retryAfter, retryCount, kind, retrying }, 'GitHub rate limit');
       return retrying;
     };
-  const timedFetch: typeof fetch = (input, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
-  };
+  // Our adapter decodes bodies itself, so Octokit is told not to parse them again.
+  const fetchFn = settings.fetch ?? createHttpFetch({ timeoutMs: settings.timeoutMs ?? 30_000 });
   const defaults = {
     baseUrl: settings.baseUrl.replace(/\/+$/, ''),
     userAgent: settings.userAgent ?? 'checks-out',
-    request: { fetch: timedFetch },
+    request: decodesBody(fetchFn) ? { fetch: fetchFn, parseSuccessResponseBody: false } : { fetch: fetchFn },
     retry: { retries: settings.retries ?? 3, retryAfterBaseValue: baseMs },
     log: {
       debug: () => {},
