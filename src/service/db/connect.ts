@@ -1,5 +1,5 @@
 /**
- * Opens the database: better-sqlite3 (embedded default, WAL, busy timeout so several processes can share a
+ * Opens the database: better-sqlite3 (embedded default, WAL, several processes or threads may share the
  * file) or a pg pool. BIGINT columns are parsed to numbers because every BIGINT here is an epoch-ms time
  * or a count, far below 2^53.
  */
@@ -18,13 +18,30 @@ export interface ServiceDb {
 
 const INT8_OID = 20;
 
-export function openDatabase(driver: DbDriver, source: string, options: { poolSize?: number } = {}): ServiceDb {
+export interface OpenOptions {
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /**
+   * SQLite: how long the driver itself waits (blocking this thread) for another connection's write lock
+   * before writeTransaction's async retry takes over. Default 0: when the lock holder is another connection
+   * on this same thread it cannot progress while we block, so the whole timeout is lost. Only worth setting
+   * when every other connection to the file lives in another thread or process (bench/service/queue-contention.ts
+   * measures it).
+   */
+  busyTimeoutMs?: number;
+}
+
+export function openDatabase(driver: DbDriver, source: string, options: OpenOptions = {}): ServiceDb {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 0;
+  if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 60_000) {
+    throw new RangeError(`busyTimeoutMs must be an integer from 0 to 60000, got ${String(options.busyTimeoutMs)}`);
+  }
   if (driver === 'sqlite') {
     const file = new BetterSqlite3(source);
     file.pragma('journal_mode = WAL');
-    // No in-driver busy wait: better-sqlite3 would block the event loop while the lock holder (possibly in
-    // this very process) cannot proceed. writeTransaction retries asynchronously instead.
-    file.pragma('busy_timeout = 0');
+    // By default no in-driver busy wait (see OpenOptions.busyTimeoutMs): writeTransaction retries
+    // asynchronously instead.
+    file.pragma(`busy_timeout = ${busyTimeoutMs}`);
     file.pragma('foreign_keys = ON');
     file.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
@@ -46,7 +63,8 @@ export function openDatabase(driver: DbDriver, source: string, options: { poolSi
 
 const BUSY_GIVE_UP_MS = 15_000;
 
-function isBusy(err: unknown): boolean {
+/** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock. */
+export function isBusy(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
 }

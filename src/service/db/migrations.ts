@@ -4,6 +4,7 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { writeTransaction, type DbDriver, type ServiceDb } from './connect.js';
+import { shardOf } from './shard.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run against the schema as it was, not today's types
 type AnyDb = Kysely<any>;
@@ -133,7 +134,47 @@ function migrations(driver: DbDriver): Record<string, Migration> {
         await db.schema.createIndex('ix_queue_keys_lease').on('queue_keys').column('lease_expires_at').execute();
       },
     },
+    '005_queue_key_shards': {
+      // Worker threads claim by shard (see shard.ts). The claim is one ordered scan of the "active" keys
+      // (with work, or leased): a partial index holds only those, in claim order, with every column the
+      // claim filters on, so idle keys (every PR ever seen) cost nothing and no table lookup is needed.
+      // It replaces the three indexes the claim used before, which every claim and release had to update.
+      async up(db: AnyDb) {
+        await db.schema.alterTable('queue_keys').addColumn('shard', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await backfillShards(db);
+        await db.schema
+          .createIndex('ix_queue_keys_active')
+          .on('queue_keys')
+          .columns(['run_after', 'job_key', 'shard', 'has_work', 'lease_expires_at'])
+          .where(sql<boolean>`has_work = 1 or lease_expires_at is not null`)
+          .execute();
+        for (const ix of ['ix_queue_keys_has_work', 'ix_queue_keys_lease', 'ix_queue_keys_run_after']) await db.schema.dropIndex(ix).execute();
+      },
+    },
+    '006_decisions_by_head': {
+      // The pipeline looks up the latest decision for a head SHA; newest first straight from the index.
+      async up(db: AnyDb) {
+        await db.schema.createIndex('ix_decisions_head').on('decisions').columns(['repo', 'head_sha', 'decided_at']).execute();
+      },
+    },
   };
+}
+
+/** Sets `shard` on existing keys, one UPDATE per shard value (bounded IN lists), in the migration's transaction. */
+async function backfillShards(db: AnyDb): Promise<void> {
+  const rows: { job_key: string }[] = await db.selectFrom('queue_keys').select('job_key').execute();
+  const byShard = new Map<number, string[]>();
+  for (const { job_key } of rows) {
+    const s = shardOf(job_key);
+    const list = byShard.get(s);
+    if (list) list.push(job_key);
+    else byShard.set(s, [job_key]);
+  }
+  for (const [shard, keys] of byShard) {
+    for (let i = 0; i < keys.length; i += 500) {
+      await db.updateTable('queue_keys').set({ shard }).where('job_key', 'in', keys.slice(i, i + 500)).execute();
+    }
+  }
 }
 
 class InCodeProvider implements MigrationProvider {
@@ -143,19 +184,25 @@ class InCodeProvider implements MigrationProvider {
   }
 }
 
-/** Applies every pending migration; throws with the failing migration's name on error. */
-export async function migrateToLatest(sdb: ServiceDb): Promise<MigrationResultSet> {
+/**
+ * Applies every pending migration (or those up to and including `options.upTo`, for tests of a migration
+ * over older data); throws with the failing migration's name on error.
+ */
+export async function migrateToLatest(sdb: ServiceDb, options: { upTo?: string } = {}): Promise<MigrationResultSet> {
   const provider = new InCodeProvider(sdb.driver);
+  const { upTo } = options;
+  if (upTo !== undefined && !migrationNames(sdb.driver).includes(upTo)) throw new Error(`unknown migration ${upTo}`);
+  const run = (m: Migrator) => (upTo === undefined ? m.migrateToLatest() : m.migrateTo(upTo));
   let result: MigrationResultSet;
   if (sdb.driver === 'postgres') {
     // Kysely's PostgreSQL adapter takes an advisory lock and runs the DDL in a transaction.
-    result = await new Migrator({ db: sdb.db, provider }).migrateToLatest();
+    result = await run(new Migrator({ db: sdb.db, provider }));
   } else {
     // Kysely's SQLite adapter has no lock (it assumes one process). Run the whole migration inside one
     // BEGIN IMMEDIATE transaction instead, so a second process starting on the same file waits, then
     // finds nothing left to do; any failure rolls everything back.
     result = await writeTransaction(sdb, async (trx) => {
-      const r = await new Migrator({ db: trx, provider, disableTransactions: true }).migrateToLatest();
+      const r = await run(new Migrator({ db: trx, provider, disableTransactions: true }));
       if (r.error) throw new MigrationFailed(r);
       return r;
     }).catch((err: unknown) => {

@@ -95,6 +95,8 @@ export interface QueueKeysTable {
   run_after: number;
   /** 1 when deliveries may be pending: set by enqueue and retry, cleared by the claim that takes them. */
   has_work: Generated<number>;
+  /** shardOf(job_key) (db/shard.ts): which worker thread serves the key. */
+  shard: Generated<number>;
 }
 
 /** When a head SHA was pushed, as observed by checks-out (not the forgeable committer date). */

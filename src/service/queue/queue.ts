@@ -8,13 +8,18 @@
  * A worker that dies (kill -9) simply stops renewing its lease; when the lease expires the deliveries are
  * claimable again, so nothing is lost. Completion is fenced by the lease token, so a worker whose lease was
  * taken over cannot mark the new owner's work done.
+ * Sharding (for worker threads with warm per-PR caches): every key carries `shard` = shardOf(job_key); a
+ * claim may be limited to `shard % count = index`, except for expired leases, which any claimer takes over.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { writeTransaction, type ServiceDb } from '../db/connect.js';
-import type { DeliveryStatus } from '../db/schema.js';
+import { sql, type Kysely } from 'kysely';
+import { isBusy, writeTransaction, type ServiceDb } from '../db/connect.js';
+import type { Database, DeliveryStatus } from '../db/schema.js';
+import { SHARD_SPACE, shardOf } from '../db/shard.js';
 
-type Trx = Parameters<Parameters<typeof writeTransaction>[1]>[0];
+export { SHARD_SPACE, shardOf };
+
+type Trx = Kysely<Database>;
 
 export interface EnqueueInput {
   id: string;
@@ -31,6 +36,16 @@ export interface EnqueueInput {
 }
 
 export type EnqueueOutcome = 'queued' | 'duplicate' | 'requeued';
+
+/** Worker thread `index` of `count` serves the keys with `shard % count = index`. */
+export interface ShardSelector {
+  index: number;
+  count: number;
+}
+
+export interface ClaimOptions {
+  shard?: ShardSelector;
+}
 
 export interface QueuedDelivery {
   id: string;
@@ -69,6 +84,57 @@ export function exponentialBackoff(attempts: number, random: () => number = Math
   return Math.round(base / 2 + (random() * base) / 2);
 }
 
+/** Rows per multi-row INSERT and ids per IN list: far below both dialects' bound-parameter limits. */
+const INSERT_CHUNK = 200;
+const IN_CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const optionalText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+const optionalTime = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+
+function checkInput(d: EnqueueInput, i: number): void {
+  const bad = (what: string) => new TypeError(`delivery #${i}: ${what}`);
+  if (typeof d !== 'object' || d === null) throw bad('not an object');
+  if (typeof d.id !== 'string' || d.id.length === 0) throw bad('id must be a non-empty string');
+  if (typeof d.event !== 'string' || d.event.length === 0) throw bad('event must be a non-empty string');
+  if (typeof d.payload !== 'string') throw bad('payload must be a string');
+  if (!optionalText(d.action) || !optionalText(d.prKey) || !optionalText(d.repo)) throw bad('action, prKey and repo must be strings or null');
+  if (!optionalTime(d.receivedAt) || !optionalTime(d.runAfter)) throw bad('receivedAt and runAfter must be finite numbers');
+}
+
+function checkShard(s: ShardSelector | undefined): ShardSelector | undefined {
+  if (s === undefined) return undefined;
+  const ok =
+    typeof s === 'object' && s !== null && Number.isInteger(s.count) && Number.isInteger(s.index) && s.count >= 1 && s.count <= SHARD_SPACE && s.index >= 0 && s.index < s.count;
+  if (!ok) throw new RangeError(`shard must be { index, count } with 1 <= count <= ${SHARD_SPACE} and 0 <= index < count`);
+  return s.count === 1 ? undefined : { index: s.index, count: s.count };
+}
+
+function deliveryRow(d: EnqueueInput, now: number) {
+  return {
+    id: d.id,
+    event: d.event,
+    action: d.action ?? null,
+    payload: d.payload,
+    received_at: d.receivedAt ?? now,
+    status: 'pending' as const,
+    attempts: 0,
+    lease_owner: null,
+    lease_expires_at: null,
+    run_after: d.runAfter ?? now,
+    job_key: jobKeyFor(d.id, d.prKey),
+    pr_key: d.prKey ?? null,
+    repo: d.repo ?? null,
+    last_error: null,
+    completed_at: null,
+  };
+}
+
 export function jobKeyFor(id: string, prKey: string | null | undefined): string {
   return prKey ? `pr:${prKey}` : `delivery:${id}`;
 }
@@ -87,68 +153,94 @@ export class JobQueue {
 
   /** Persists a delivery. The same delivery id twice is a duplicate, unless the first one failed for good. */
   async enqueue(input: EnqueueInput): Promise<EnqueueOutcome> {
+    return (await this.enqueueMany([input]))[0];
+  }
+
+  /**
+   * Persists a batch in one transaction. Outcomes are per item and identical to calling `enqueue` on each in
+   * order: within the batch only the first occurrence of an id can be new or revived, later ones are
+   * duplicates. Throws (writing nothing) when any item is malformed.
+   */
+  async enqueueMany(inputs: readonly EnqueueInput[]): Promise<EnqueueOutcome[]> {
+    if (!Array.isArray(inputs)) throw new TypeError('enqueueMany expects an array of deliveries');
+    inputs.forEach(checkInput);
+    if (inputs.length === 0) return [];
     const now = this.now();
-    const key = jobKeyFor(input.id, input.prKey);
+    const firsts = new Map<string, EnqueueInput>();
+    for (const d of inputs) if (!firsts.has(d.id)) firsts.set(d.id, d);
+    // Sorted by id: concurrent batches then insert overlapping ids in one order (PostgreSQL: no deadlock).
+    const unique = [...firsts.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return writeTransaction(this.sdb, async (trx) => {
-      const inserted = await trx
-        .insertInto('deliveries')
-        .values({
-          id: input.id,
-          event: input.event,
-          action: input.action ?? null,
-          payload: input.payload,
-          received_at: input.receivedAt ?? now,
-          status: 'pending',
-          attempts: 0,
-          lease_owner: null,
-          lease_expires_at: null,
-          run_after: input.runAfter ?? now,
-          job_key: key,
-          pr_key: input.prKey ?? null,
-          repo: input.repo ?? null,
-          last_error: null,
-          completed_at: null,
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      let outcome: EnqueueOutcome = 'queued';
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
-        // A redelivery of a job that exhausted its attempts is a person asking to try again.
-        const revived = await trx
+      const fresh = new Set<string>();
+      for (const part of chunks(unique, INSERT_CHUNK)) {
+        const rows = await trx
+          .insertInto('deliveries')
+          .values(part.map((d) => deliveryRow(d, now)))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id')
+          .execute();
+        for (const r of rows) fresh.add(r.id);
+      }
+      const keys = new Set(unique.filter((d) => fresh.has(d.id)).map((d) => jobKeyFor(d.id, d.prKey)));
+      // A redelivery of a job that exhausted its attempts is a person asking to try again.
+      const revived = new Set<string>();
+      for (const part of chunks(unique.filter((d) => !fresh.has(d.id)).map((d) => d.id), IN_CHUNK)) {
+        const rows = await trx
           .updateTable('deliveries')
           .set({ status: 'pending', attempts: 0, run_after: now, last_error: null })
-          .where('id', '=', input.id)
+          .where('id', 'in', part)
           .where('status', '=', 'failed')
-          .executeTakeFirst();
-        if (Number(revived.numUpdatedRows) === 0) return 'duplicate';
-        outcome = 'requeued';
+          .returning(['id', 'job_key'])
+          .execute();
+        for (const r of rows) {
+          revived.add(r.id);
+          keys.add(r.job_key);
+        }
       }
-      // DO UPDATE (not DO NOTHING) so that on PostgreSQL this waits for a claim holding the key row:
-      // has_work is then set after that claim cleared it, and the new delivery is never stranded.
-      await trx
-        .insertInto('queue_keys')
-        .values({ job_key: key, lease_owner: null, lease_expires_at: null, run_after: now, has_work: 1 })
-        .onConflict((oc) => oc.column('job_key').doUpdateSet({ has_work: 1 }))
-        .execute();
-      return outcome;
+      // DO UPDATE (not DO NOTHING) so that on PostgreSQL this locks the key row, waiting for a claim holding
+      // it: has_work is then set after that claim cleared it, and the new delivery is never stranded. Sorted,
+      // so concurrent batches lock keys in one order (no deadlock).
+      const sorted = [...keys].sort();
+      for (const part of chunks(sorted, INSERT_CHUNK)) {
+        await trx
+          .insertInto('queue_keys')
+          .values(part.map((k) => ({ job_key: k, lease_owner: null, lease_expires_at: null, run_after: now, has_work: 1, shard: shardOf(k) })))
+          .onConflict((oc) => oc.column('job_key').doUpdateSet({ has_work: 1 }).where('queue_keys.has_work', '=', 0))
+          .execute();
+      }
+      const seen = new Set<string>();
+      return inputs.map((d): EnqueueOutcome => {
+        if (seen.has(d.id)) return 'duplicate';
+        seen.add(d.id);
+        return fresh.has(d.id) ? 'queued' : revived.has(d.id) ? 'requeued' : 'duplicate';
+      });
     });
   }
 
-  /** Claims the next ready key with all its pending deliveries, or undefined when nothing is ready. */
-  async claim(workerId: string): Promise<ClaimedJob | undefined> {
+  /**
+   * Claims the next ready key with all its pending deliveries, or undefined when nothing is ready. With
+   * `opts.shard`, only keys with `shard % count = index` (db/shard.ts), except that a key whose lease
+   * expired (its worker died) is taken over by any shard, so a dead thread strands nothing.
+   */
+  async claim(workerId: string, opts: ClaimOptions = {}): Promise<ClaimedJob | undefined> {
+    const shard = checkShard(opts.shard);
     const now = this.now();
+    // Most claims (idle slots woken, polls) find nothing: finding that out must not take the write lock.
+    if (!(await this.anyClaimable(now, shard))) return undefined;
     const token = `${workerId}:${randomUUID()}`;
     const expires = now + this.options.leaseMs;
     return writeTransaction(this.sdb, async (trx) => {
       // A few tries: a key flagged with work whose deliveries were already taken is cleared and skipped.
       for (let attempt = 0; attempt < 5; attempt++) {
-        const key = (await this.pickExpired(trx, now)) ?? (await this.pickReady(trx, now));
-        if (key === undefined) return undefined;
-        await trx
+        // Pick and lease in one statement (PostgreSQL: the pick locks with SKIP LOCKED).
+        const leased = await trx
           .updateTable('queue_keys')
           .set({ lease_owner: token, lease_expires_at: expires, has_work: 0 })
-          .where('job_key', '=', key)
-          .execute();
+          .where('job_key', '=', this.pick(trx, now, shard, true))
+          .returning('job_key')
+          .executeTakeFirst();
+        if (leased === undefined) return undefined;
+        const key = leased.job_key;
         // 'running' rows here belong to a lease that expired (a crashed worker): they are taken over.
         const rows = await trx
           .updateTable('deliveries')
@@ -185,26 +277,38 @@ export class JobQueue {
     });
   }
 
-  /** A key whose lease expired: its worker died (or stalled) mid-job. */
-  private async pickExpired(trx: Trx, now: number): Promise<string | undefined> {
-    let q = trx.selectFrom('queue_keys').select('job_key').where('lease_expires_at', '<', now).orderBy('lease_expires_at').limit(1);
-    if (this.sdb.driver === 'postgres') q = q.forUpdate().skipLocked();
-    return (await q.executeTakeFirst())?.job_key;
+  /** A lock-free look for a claimable key; a busy database (rare in WAL) counts as "maybe". */
+  private async anyClaimable(now: number, shard: ShardSelector | undefined): Promise<boolean> {
+    try {
+      return (await this.pick(this.sdb.db, now, shard, false).executeTakeFirst()) !== undefined;
+    } catch (err) {
+      if (isBusy(err)) return true;
+      throw err;
+    }
   }
 
-  /** The key with work that has waited longest (run_after moves to the back after each completion). */
-  private async pickReady(trx: Trx, now: number): Promise<string | undefined> {
-    let q = trx
+  /**
+   * The claimable key that has waited longest: ready (work, no lease, run_after reached, in the shard) or
+   * with an expired lease (its worker died or stalled mid-job; any shard). run_after moves to the back after
+   * each completion. A leased key's run_after is at most its claim time, so the run_after bound holds for
+   * both; it and the first term (the partial index's predicate, spelled identically so both planners use
+   * ix_queue_keys_active) keep this an ordered scan of the active keys only.
+   */
+  private pick(db: Kysely<Database>, now: number, shard: ShardSelector | undefined, lock: boolean) {
+    const ready = shard
+      ? sql<boolean>`(has_work = 1 and lease_expires_at is null and shard % ${shard.count} = ${shard.index})`
+      : sql<boolean>`(has_work = 1 and lease_expires_at is null)`;
+    let q = db
       .selectFrom('queue_keys')
       .select('job_key')
-      .where('has_work', '=', 1)
-      .where('lease_expires_at', 'is', null)
+      .where(sql<boolean>`(has_work = 1 or lease_expires_at is not null)`)
       .where('run_after', '<=', now)
+      .where(sql<boolean>`(${ready} or lease_expires_at < ${now})`)
       .orderBy('run_after')
       .orderBy('job_key')
       .limit(1);
-    if (this.sdb.driver === 'postgres') q = q.forUpdate().skipLocked();
-    return (await q.executeTakeFirst())?.job_key;
+    if (lock && this.sdb.driver === 'postgres') q = q.forUpdate().skipLocked();
+    return q;
   }
 
   /** Renews the lease of a long job. False when the lease was lost (expired and taken over). */

@@ -1,0 +1,38 @@
+/**
+ * A ServiceDb that records every statement the queue runs (compiled SQL and parameters), so tests can
+ * assert how many statements / write transactions an operation costs and which index a query uses.
+ */
+import type { CompiledQuery, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, UnknownRow } from 'kysely';
+import type { ServiceDb } from '../../../src/service/db/connect.js';
+
+export interface Traced {
+  sdb: ServiceDb;
+  statements: CompiledQuery[];
+  /** SQL texts since the last call (lower-cased, whitespace collapsed). */
+  take(): string[];
+}
+
+export function traced(base: ServiceDb): Traced {
+  const statements: CompiledQuery[] = [];
+  let seen = 0;
+  const db = base.db.withPlugin(
+    new (class implements KyselyPlugin {
+      transformQuery(args: PluginTransformQueryArgs) {
+        statements.push(base.db.getExecutor().compileQuery(args.node, args.queryId));
+        return args.node;
+      }
+      async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+        return args.result;
+      }
+    })(),
+  );
+  return {
+    sdb: { ...base, db },
+    statements,
+    take() {
+      const out = statements.slice(seen).map((s) => s.sql.toLowerCase().replace(/\s+/g, ' '));
+      seen = statements.length;
+      return out;
+    },
+  };
+}
