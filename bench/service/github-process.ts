@@ -47,6 +47,9 @@ process.on('message', async (msg: Msg) => {
       const t0 = wall();
       lg.admin.comment(DEMO_REPO, pr, msg.author ?? DEMO_MAINTAINER, msg.body);
       sent.push({ pr, t0 });
+      // Let the delivery go out before the next comment: otherwise every delivery of a burst would wait
+      // for the whole loop, and its recorded round trip would include creating the other comments.
+      if (msg.prs.length > 1) await new Promise((r) => setImmediate(r));
     }
     send({ id: msg.id, sent });
   } else if (msg.cmd === 'deliveries') {

@@ -13,8 +13,8 @@ export interface Figures {
   machine: ReturnType<typeof machine>;
   prs: number;
   workers: number;
-  /** Workers in their own process (BENCH_SPLIT=1) instead of the intake's. */
-  split: boolean;
+  /** Worker threads (0: workers on the intake's event loop). */
+  threads: number;
   deliveries: number;
   badDeliveries: number;
   byEvent: Record<string, number>;
@@ -119,12 +119,12 @@ export function renderSection(f: Figures): string {
     '',
     'The local GitHub (demo world: `acme/widgets`, policy "one maintainer from the `maintainers` team") in its',
     'own process posts real signed webhooks to the real service (`startService` + `makePipelineHandler`, App',
-    `mode, client throttling off as in the demo, ${f.workers} workers${f.split ? ' **in a separate process from intake (BENCH_SPLIT=1)**' : ''}, SQLite file) over loopback; the service loads`,
+    `mode, client throttling off as in the demo, ${f.threads > 0 ? `${f.threads} worker thread${f.threads === 1 ? '' : 's'} × ${f.workers} slots beside the intake's thread` : `${f.workers} worker slots on the intake's event loop`}, SQLite file) over loopback; the service loads`,
     'the PR, evaluates it and writes a check run and a commit status back. Ack latency is the delivery round',
     'trip the emulator records; "webhook → completed" runs from just before the comment is created to the end',
     'of the evaluation that reported it (check run `completed` and status written). GitHub calls come from',
     "the pipeline's `countGitHubCalls` (rate-limited = every request except 304s). Service CPU is this",
-    'process (service + small orchestration); the emulator\'s CPU is its own process.',
+    'process, all its threads (service + small orchestration); the emulator\'s CPU is its own process.',
     '',
     `Machine: ${m.cpu}, nproc ${m.nproc}; Node ${m.node}; ${m.date}; load average at the end ${m.load}. ${f.prs} pull requests, run took ${f.runSeconds.toFixed(0)} s; ${f.deliveries} deliveries (${Object.entries(f.byEvent).map(([k, v]) => `${k} ${v}`).join(', ')}), ${f.badDeliveries} not answered 2xx; ${f.totalEvaluations} evaluations.`,
     '',

@@ -6,9 +6,12 @@
  * check run completed, sustained evaluations/s, and GitHub calls per evaluation (cold and warm, by route;
  * rate-limited = every request but 304s, from `countGitHubCalls` via the pipeline's `onEvaluated`).
  * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40;
- * BENCH_SPLIT=1 runs the workers in a second process on the same SQLite file: an experiment, never written)
- * Profile the service during the warm burst: BENCH_PROFILE=/tmp/service.cpuprofile (or the whole run with
- * node --cpu-prof), then node --import tsx bench/service/profile-summary.ts /tmp/service.cpuprofile
+ * WORKER_THREADS=1 worker threads as `serve` runs them — 0 puts the workers on the intake's event loop;
+ * WORKER_CONCURRENCY=4 slots per thread)
+ * Profile the service during the warm burst: BENCH_PROFILE=/tmp/service.cpuprofile (main thread only, so
+ * set WORKER_THREADS=0 to see the evaluations; BENCH_SQL=1 likewise), or every thread of the whole run with
+ * node --cpu-prof, then
+ * node --import tsx bench/service/profile-summary.ts /tmp/service.cpuprofile
  * Not a test: timings depend on the machine and its load; the service shares this process with the
  * (small) orchestration, the emulator does not.
  */
@@ -24,13 +27,14 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/service/config/load.js';
 import { makePipelineHandler } from '../../src/service/pipeline/service-handler.js';
 import { startService } from '../../src/service/server.js';
+import { pipelineThreads } from '../../src/service/threads/pipeline-thread.js';
 import type { RouteCount } from '../../src/service/github/call-count.js';
 import { machine, renderSection, writeSection, type Figures } from './report.js';
 
 const PRS = Number(process.env.BENCH_PRS ?? 300);
 const SEQ = Number(process.env.BENCH_SEQ ?? 40);
 const WORKERS = process.env.WORKER_CONCURRENCY ?? '4';
-const SPLIT = process.env.BENCH_SPLIT === '1';
+const THREADS = process.env.WORKER_THREADS ?? '1';
 const BUDGET_MS = 100_000; // the whole run stays under 2 minutes even when something stalls
 const began = Date.now();
 const wall = () => performance.timeOrigin + performance.now();
@@ -91,6 +95,7 @@ const serviceEnv: Record<string, string> = {
   GITHUB_WEBHOOK_SECRET: gh.app.webhook_secret,
   CHECKS_OUT_SECRET_KEY: 'ab'.repeat(32),
   WORKER_CONCURRENCY: WORKERS,
+  WORKER_THREADS: THREADS,
 };
 const loaded = loadConfig(serviceEnv);
 if (!loaded.config) throw new Error(loaded.errors.join('\n'));
@@ -105,7 +110,6 @@ function onEvaluation(e: Evaluation): void {
 }
 const service = await startService(loaded.config, {
   logger: pino({ level: 'silent' }),
-  noWorkers: SPLIT,
   makeHandler: (deps) =>
     makePipelineHandler(deps, {
       wake: deps.wake,
@@ -113,36 +117,12 @@ const service = await startService(loaded.config, {
       onEvaluated: ({ pr, ms, outcome, calls }) =>
         onEvaluation({ pr, end: wall(), ms, outcome, cost: calls.rateLimitCost, total: calls.total, routes: calls.toJSON() }),
     }),
+  threaded: pipelineThreads({ client: { throttling: false }, reportEvaluations: true }, (e) =>
+    onEvaluation({ pr: e.pr, end: e.end, ms: e.ms, outcome: e.outcome, cost: e.rateLimitCost, total: e.total, routes: e.calls }),
+  ),
 });
-let workerCpuWaiter: ((ms: number) => void) | undefined;
-// BENCH_SPLIT=1: the workers run in their own process (worker-process.ts) on the same database.
-const workers = SPLIT
-  ? fork(fileURLToPath(new URL('./worker-process.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx'],
-      env: { ...process.env, BENCH_SERVICE_ENV: JSON.stringify(serviceEnv) },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
-  : undefined;
-if (workers) {
-  const ready = new Promise<void>((ok) =>
-    workers.on('message', (m: { id: string; e?: Evaluation; cpuMs?: number }) => {
-      if (m.id === 'ready') ok();
-      else if (m.id === 'eval' && m.e) onEvaluation(m.e);
-      else if (m.id === 'cpu') workerCpuWaiter?.(m.cpuMs ?? 0);
-      else if (m.id === 'closed') workerCpuWaiter?.(0);
-    }),
-  );
-  await ready;
-}
-function workerMessage(cmd: 'cpu' | 'close'): Promise<number> {
-  if (!workers) return Promise.resolve(0);
-  return new Promise((ok) => {
-    workerCpuWaiter = ok;
-    workers.send({ cmd });
-  });
-}
-/** CPU time of the service: this process, plus the workers' process when split. */
-const serviceCpuMs = async () => cpuMs() + (await workerMessage('cpu'));
+/** CPU time of the service: this whole process (the intake thread, the worker threads, the orchestration). */
+const serviceCpuMs = async () => cpuMs();
 await ask('attach', { cmd: 'attach', url: service.url });
 
 /** Resolves once `pr` has an evaluation that ended after `after` (or the budget runs out). */
@@ -288,7 +268,7 @@ const figures: Figures = {
   machine: machine(),
   prs: PRS,
   workers: Number(WORKERS),
-  split: SPLIT,
+  threads: service.threads ? Number(THREADS) : 0,
   deliveries: all.length,
   badDeliveries: bad,
   byEvent: Object.fromEntries([...new Set(all.map((d) => d.event))].map((ev) => [ev, all.filter((d) => d.event === ev).length])),
@@ -304,11 +284,9 @@ const figures: Figures = {
 };
 const section = renderSection(figures);
 process.stdout.write(`${section}\n`);
-// Only the standard layout (workers in the service process) is what BENCHMARKS.md records.
-if (process.argv.includes('--write') && !SPLIT) writeSection(section);
+if (process.argv.includes('--write')) writeSection(section);
 
 await service.stop();
-await workerMessage('close');
 await ask('closed', { cmd: 'close' });
 rmSync(dir, { recursive: true, force: true });
 
