@@ -158,7 +158,9 @@ export function createGitHubClientClass(settings: GitHubClientSettings) {
     baseUrl: settings.baseUrl.replace(/\/+$/, ''),
     userAgent: settings.userAgent ?? 'checks-out',
     request: decodesBody(fetchFn) ? { fetch: fetchFn, parseSuccessResponseBody: false } : { fetch: fetchFn },
-    retry: { retries: settings.retries ?? 3, retryAfterBaseValue: baseMs },
+    // plugin-retry's default list plus 429: a rate limit is the throttling plugin's (Retry-After, reset
+    // time) or the queue's to wait out, not a blind backoff retry's.
+    retry: { retries: settings.retries ?? 3, retryAfterBaseValue: baseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     log: {
       debug: () => {},
       info: () => {},
