@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LocalGitHub } from '../server.js';
 import { html } from './html.js';
+import { markdown } from './markdown.js';
 import { routeParams, sendNotFound, sendPage, type ChecksViewHooks } from './checks-hooks.js';
 
 export function registerCodeView(web: FastifyInstance, lg: LocalGitHub): void {
@@ -24,7 +25,7 @@ export function registerCodeView(web: FastifyInstance, lg: LocalGitHub): void {
       <span class="${run.conclusion ?? run.status}">${run.conclusion ?? run.status}</span> on <code>${run.head_sha.slice(0, 7)}</code>
       ${run.details_url ? html` · <a href="${run.details_url}">details</a>` : ''}
       ${pulls.map((p) => html` · <a href="/${full}/pull/${p.number}">#${p.number}</a>`)}
-      ${run.title ? html`<h4>${run.title}</h4>` : ''}${run.summary ? html`<pre>${run.summary}</pre>` : ''}${run.text ? html`<pre>${run.text}</pre>` : ''}
+      ${run.title ? html`<h4>${run.title}</h4>` : ''}${run.summary ? markdown(run.summary) : ''}${run.text ? markdown(run.text) : ''}
       ${run.annotations.length ? html`<table><tr><th>level</th><th>where</th><th>message</th></tr>${run.annotations.map((a) => html`<tr><td>${a.annotation_level}</td><td><a href="/${full}/blob/${run.head_sha}/${a.path.split('/').map(encodeURIComponent).join('/')}#L${a.start_line}">${a.path}:${a.start_line}${a.end_line !== a.start_line ? `-${a.end_line}` : ''}</a></td><td>${a.title ? html`<b>${a.title}</b><br>` : ''}${a.message}</td></tr>`)}</table>` : ''}</div>`);
   });
 

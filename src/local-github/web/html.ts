@@ -37,6 +37,8 @@ main{max-width:980px;margin:24px auto;padding:0 16px}
 pre{white-space:pre-wrap;background:#f6f8fa;padding:8px;border-radius:6px;overflow:auto}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:4px 8px;border-top:1px solid #d0d7de;vertical-align:top}
 button{cursor:pointer}
+.md table{width:auto;margin:8px 0}.md th{background:#f6f8fa}.md code{background:#eff1f3;padding:1px 4px;border-radius:4px;font-size:90%}
+.md pre code{background:none;padding:0;font-size:inherit}.md blockquote{margin:0;padding:0 12px;color:#656d76;border-left:3px solid #d0d7de}
 </style></head>
 <body><header><a href="/">local GitHub</a> <span class="muted">— an emulator, not github.com</span></header>
 <main>${body}</main></body></html>

@@ -1,7 +1,7 @@
 /**
  * A small HTML view so a person can see what happened: the repository list, a repository's pull requests, and
- * one PR's conversation (comments and reviews), commit statuses, and check runs (summary, annotations,
- * requested-action buttons). Check runs are read through the Checks extension when it is loaded.
+ * one PR's conversation (comments and reviews), commit statuses, and check runs (summary and text rendered as
+ * Markdown, annotations, requested-action buttons). Check runs are read through the Checks extension when it is loaded.
  * The view has no login: it is a local debugging aid and shows private repositories too.
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import type { LocalGitHub } from '../server.js';
 import { latestStatuses } from '../domain/feedback.js';
 import { routeParams, sendNotFound, sendPage, type CheckRunViewLike, type ChecksViewHooks } from './checks-hooks.js';
 import { html, type Raw } from './html.js';
+import { markdown } from './markdown.js';
 
 export function registerPullView(web: FastifyInstance, lg: LocalGitHub): void {
   const { state } = lg;
@@ -49,7 +50,7 @@ export function registerPullView(web: FastifyInstance, lg: LocalGitHub): void {
     const runBox = (run: CheckRunViewLike): Raw => html`<div class="box"><b>${run.name}</b> <span class="muted">${run.app?.name ?? ''}</span>
       — <span class="${run.conclusion ?? run.status}">${run.conclusion ?? run.status}</span>
       ${run.details_url ? html` · <a href="${run.details_url}">details</a>` : ''}
-      ${run.title ? html`<h4>${run.title}</h4>` : ''}${run.summary ? html`<pre>${run.summary}</pre>` : ''}${run.text ? html`<details><summary>text</summary><pre>${run.text}</pre></details>` : ''}
+      ${run.title ? html`<h4>${run.title}</h4>` : ''}${run.summary ? markdown(run.summary) : ''}${run.text ? html`<details><summary>text</summary>${markdown(run.text)}</details>` : ''}
       ${run.annotations.length ? html`<table><tr><th>level</th><th>where</th><th>message</th></tr>${run.annotations.map((a) => html`<tr><td class="${a.annotation_level === 'failure' ? 'failure' : a.annotation_level === 'warning' ? 'pending' : 'muted'}">${a.annotation_level}</td><td>${a.path}:${a.start_line}${a.end_line !== a.start_line ? `-${a.end_line}` : ''}</td><td>${a.title ? html`<b>${a.title}</b><br>` : ''}${a.message}</td></tr>`)}</table>` : ''}
       ${run.actions.length ? html`<form method="post" action="/${full}/pull/${p.number}/checks/${run.id}/action">as <select name="login">${users.map((u) => html`<option>${u.login}</option>`)}</select> ${run.actions.map((a) => html`<button name="identifier" value="${a.identifier}" title="${a.description}" ${run.actions_enabled ? '' : 'disabled'}>${a.label}</button> `)}</form>` : ''}</div>`;
     return send(reply, `${p.title} · ${full}#${p.number}`, html`
