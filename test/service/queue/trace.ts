@@ -1,5 +1,5 @@
 /**
- * A ServiceDb that records every statement the queue runs (compiled SQL and parameters), so tests can
+ * A ServiceDb that records every statement the queue runs successfully (compiled SQL and parameters), so tests can
  * assert how many statements / write transactions an operation costs and which index a query uses.
  */
 import type { CompiledQuery, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, UnknownRow } from 'kysely';
@@ -14,14 +14,18 @@ export interface Traced {
 
 export function traced(base: ServiceDb): Traced {
   const statements: CompiledQuery[] = [];
+  // A builder used as a subquery is transformed too but never executed: record on the result only.
+  const pending = new WeakMap<object, CompiledQuery>();
   let seen = 0;
   const db = base.db.withPlugin(
     new (class implements KyselyPlugin {
       transformQuery(args: PluginTransformQueryArgs) {
-        statements.push(base.db.getExecutor().compileQuery(args.node, args.queryId));
+        pending.set(args.queryId, base.db.getExecutor().compileQuery(args.node, args.queryId));
         return args.node;
       }
       async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+        const done = pending.get(args.queryId);
+        if (done) statements.push(done);
         return args.result;
       }
     })(),
