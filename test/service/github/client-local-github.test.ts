@@ -35,6 +35,12 @@ const REPO = 'GET /repos/{owner}/{repo}';
 /** Octokit's own path, as the client was before the adapter: undici fetch, Octokit parses bodies. */
 const octokitParsing: Partial<GitHubClientSettings> = { fetch: (url, init) => fetch(url, init as RequestInit) };
 
+/** The status, message and body of the RequestError a call rejects with. */
+async function failure(call: Promise<unknown>): Promise<[number, string, unknown]> {
+  const e = (await call.then(() => assert.fail('should reject'), (err: unknown) => err)) as { status: number; message: string; response: { data: unknown } };
+  return [e.status, e.message, e.response.data];
+}
+
 function settings(extra: Partial<GitHubClientSettings> = {}): GitHubClientSettings {
   return { baseUrl: apiUrl, retryAfterBaseMs: 1, cache: new EtagCache(), metrics: createServiceMetrics(), ...extra };
 }
@@ -77,21 +83,22 @@ test('the adapter gives Octokit the same data, headers, statuses and errors as O
     const repo = await gh.rest.repos.get({ owner: 'acme', repo: 'widgets' });
     const readme = await gh.rest.repos.getContent({ owner: 'acme', repo: 'widgets', path: 'README.md', mediaType: { format: 'raw' } });
     const diff = await gh.rest.pulls.get({ owner: 'acme', repo: 'widgets', pull_number: 1, mediaType: { format: 'diff' } });
-    const missing = await gh.rest.repos.get({ owner: 'acme', repo: 'nothing' }).catch((e: unknown) => e as { status: number; message: string; response: { data: unknown } });
-    const invalid = await gh.rest.issues.createComment({ owner: 'acme', repo: 'widgets', issue_number: 999, body: 'x' }).catch((e: unknown) => e as { status: number; message: string; response: { data: unknown } });
+    const missing = await failure(gh.rest.repos.get({ owner: 'acme', repo: 'nothing' }));
+    const invalid = await failure(gh.rest.issues.createComment({ owner: 'acme', repo: 'widgets', issue_number: 999, body: 'x' }));
     return {
       repo: [repo.status, repo.data, stable(repo.headers)],
       readme: [readme.status, readme.data, stable(readme.headers)],
       diff: [diff.status, diff.data],
-      missing: 'status' in missing ? [missing.status, missing.message, missing.response.data] : missing,
-      invalid: 'status' in invalid ? [invalid.status, invalid.message, invalid.response.data] : invalid,
+      missing,
+      invalid,
     };
   };
   const ours = await run({});
   const theirs = await run(octokitParsing);
   assert.deepEqual(ours, theirs);
   assert.equal(typeof ours.readme[1], 'string');
-  assert.equal((ours.missing as unknown[])[0], 404);
+  assert.equal(ours.missing[0], 404);
+  assert.equal(ours.invalid[0], 404);
 });
 
 test('5xx answers are retried through the adapter, every attempt counted', async () => {

@@ -120,7 +120,7 @@ test('request bodies: string, Buffer, Uint8Array and ArrayBuffer are sent with t
     await f(url, { method: 'PUT', body: Buffer.from('buf') });
     await f(url, { method: 'PATCH', body: new TextEncoder().encode('u8') });
     await f(url, { method: 'POST', body: new TextEncoder().encode('ab').buffer as ArrayBuffer });
-    await f(url, { method: 'DELETE', headers: new Headers({ 'X-Test': '1' }) });
+    await f(url, { method: 'DELETE', headers: new Headers({ 'X-Test': '1' }) as unknown as Iterable<[string, string]> });
     assert.deepEqual(got, [
       { method: 'POST', body: '{"ü":1}', length: '8', type: 'application/json; charset=utf-8' },
       { method: 'PUT', body: 'buf', length: '3', type: undefined },
