@@ -46,8 +46,9 @@ const cpuMs = () => {
 interface Evaluation { pr: number; end: number; ms: number; outcome: string; cost: number; total: number; routes: Record<string, RouteCount> }
 
 // --- the emulator process -------------------------------------------------------------------------
+// BENCH_GITHUB_PROF=dir: a CPU profile of the whole emulator process (node --cpu-prof) lands in dir.
 const child: ChildProcess = fork(fileURLToPath(new URL('./github-process.ts', import.meta.url)), [], {
-  execArgv: ['--import', 'tsx'],
+  execArgv: ['--import', 'tsx', ...(process.env.BENCH_GITHUB_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GITHUB_PROF}`] : [])],
   env: { ...process.env, BENCH_PRS: String(PRS) },
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });

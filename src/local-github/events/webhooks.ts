@@ -6,6 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { State } from '../state/store.js';
 import { installationCovers } from '../state/store.js';
 import type { App, Delivery, Hook, Installation, Repo } from '../state/types.js';
+import { postWebhook } from './http-post.js';
 
 export type Receiver =
   | { kind: 'hook'; hook: Hook }
@@ -148,13 +149,10 @@ export class WebhookService {
     let statusCode = 0;
     let response: Delivery['response'] = null;
     try {
-      const res = await fetch(url, { method: 'POST', headers, body: raw, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
+      const res = await postWebhook(url, headers, raw, TIMEOUT_MS, MAX_RESPONSE);
       statusCode = res.status;
-      const text = (await res.text()).slice(0, MAX_RESPONSE);
-      const resHeaders: Record<string, string> = {};
-      res.headers.forEach((v, k) => { resHeaders[k] = v; });
-      response = { headers: resHeaders, payload: text };
-      status = res.ok ? 'OK' : `Invalid HTTP Response: ${res.status}`;
+      response = { headers: res.headers, payload: res.text };
+      status = res.status >= 200 && res.status < 300 ? 'OK' : `Invalid HTTP Response: ${res.status}`;
     } catch (err) {
       status = (err as Error).name === 'TimeoutError' ? 'timed out' : `failed to connect to host`;
     }
