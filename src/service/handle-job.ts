@@ -22,12 +22,16 @@ export interface ParsedDelivery {
   payload: Record<string, unknown>;
 }
 
+/**
+ * What runs once per job after the per-delivery bookkeeping (the pipeline): it gets the deliveries parsed
+ * here, so that no payload is parsed twice.
+ */
+export type JobEvaluator = (job: ClaimedJob, deliveries: readonly ParsedDelivery[], ctx: JobContext) => Promise<void>;
+
 export interface JobHandlerDeps {
   sdb: ServiceDb;
-  /** Called once per job after the per-delivery bookkeeping; the pipeline plugs in here. */
-  evaluate?: (job: ClaimedJob, deliveries: ParsedDelivery[], ctx: JobContext) => Promise<void>;
+  evaluate?: JobEvaluator;
 }
-
 
 export function parseDeliveries(job: ClaimedJob, logger: Logger): ParsedDelivery[] {
   const out: ParsedDelivery[] = [];

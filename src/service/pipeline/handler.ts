@@ -8,20 +8,22 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ServiceDb } from '../db/connect.js';
 import type { ClaimedJob } from '../queue/queue.js';
-import type { JobContext, JobHandler } from '../queue/worker.js';
+import type { JobContext } from '../queue/worker.js';
+import type { JobEvaluator, ParsedDelivery } from '../handle-job.js';
 import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
-import { latestDecision, recordDecision } from '../store/decisions.js';
+import { latestDecision, latestDecisionForHead, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
 import { buildReport, errorReport } from './check-output.js';
 import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
-import type { CommitData, PrGitHub, PullData, RepoRef } from './github-port.js';
+import type { CommitData, PrGitHub, PullData, RepoData, RepoRef } from './github-port.js';
 import type { PolicyEnv } from './load-policy.js';
 import type { MembershipCache } from './membership-cache.js';
 import { publishReport, startCheckRun, type PublishOptions } from './publish.js';
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
-import { FOLLOW_UP_EVENT, jobTargets } from './targets.js';
+import { repoDataFromPayloads } from './repo-data.js';
+import { FOLLOW_UP_EVENT, jobTargets, type ShaTarget } from './targets.js';
 
 export interface RepoAccess {
   /**
@@ -91,19 +93,31 @@ function splitRepo(repo: string): RepoRef {
   return { owner, repo: name };
 }
 
-export function createPipelineHandler(o: PipelineOptions): JobHandler {
+/**
+ * The pipeline, to plug into `createJobHandler({ evaluate })`: it takes the deliveries that seam parsed
+ * (each payload is parsed once per job).
+ */
+export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
   const now = o.now ?? Date.now;
   const targetOptions = { brandingShort: o.brandingShort, statusContext: o.statusContext, checkRunName: o.checkRunName };
   const pulls = o.pulls ?? new PullCache();
 
-  return async (job: ClaimedJob, ctx: JobContext): Promise<void> => {
-    const t = jobTargets(job.deliveries, targetOptions);
+  return async (job: ClaimedJob, deliveries: readonly ParsedDelivery[], ctx: JobContext): Promise<void> => {
+    const t = jobTargets(deliveries, targetOptions);
     const log = ctx.logger.child({ job: job.key, deliveries: job.deliveries.map((d) => d.id) });
     for (const i of t.ignored) log.debug({ delivery: i.id, why: i.why }, 'delivery needs no evaluation');
     for (const p of t.pushes) await recordPushTime(o.sdb, p.repo, p.sha, p.at, p.source);
     if (t.refresh) o.membership.clear();
 
-    const repos = new Set([...t.prs.keys(), ...t.shas.map((s) => s.repo)]);
+    const shas: ShaTarget[] = [];
+    for (const s of t.shas) {
+      if (s.claimed && (await isEchoOfLatestDecision(o.sdb, s.repo, s.sha, s.claimed))) {
+        log.debug({ repo: s.repo, sha: s.sha }, 'status is the one checks-out last posted on this commit; nothing to correct');
+        continue;
+      }
+      shas.push(s);
+    }
+    const repos = new Set([...t.prs.keys(), ...shas.map((s) => s.repo)]);
     for (const repo of repos) {
       const access = await o.access.forRepo(repo, t.installations.get(repo));
       if (access === undefined) {
@@ -111,8 +125,10 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
         continue;
       }
       const ref = splitRepo(repo);
+      // The payloads' `repository` spares reading it from GitHub (follow-ups carry none: they read it).
+      const repoData = repoDataFromPayloads(deliveries.map((d) => d.payload), repo);
       const numbers = new Set(t.prs.get(repo) ?? []);
-      for (const s of t.shas.filter((x) => x.repo === repo)) {
+      for (const s of shas.filter((x) => x.repo === repo)) {
         for (const n of await access.gh.pullsForCommit(ref, s.sha)) {
           if (s.claimed && (await isOurOwnStatus(o.sdb, repo, n, s.sha, s.claimed))) {
             log.debug({ repo, pr: n, sha: s.sha }, 'status is the one checks-out posted; nothing to correct');
@@ -130,7 +146,8 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
         const started = now();
         const prLog = log.child({ repo, pr: n });
         // Every GitHub request of this evaluation (retries included) is counted by route.
-        const { result: outcome, calls } = await countGitHubCalls(() => evaluateAndReport(o, pulls, access, ref, n, job, ctx, prLog, now));
+        const target = { ref, number: n, repoData, deliveries };
+        const { result: outcome, calls } = await countGitHubCalls(() => evaluateAndReport(o, pulls, access, target, job, ctx, prLog, now));
         if (outcome === undefined) continue;
         const ms = now() - started;
         o.onEvaluated?.({ repo, pr: n, ms, outcome, calls });
@@ -150,15 +167,14 @@ export function createPipelineHandler(o: PipelineOptions): JobHandler {
 async function loadPull(
   pulls: PullCache,
   gh: PrGitHub,
-  ref: RepoRef,
-  number: number,
+  { ref, number, deliveries }: EvalTarget,
   job: ClaimedJob,
   log: Logger,
 ): Promise<{ pull: PullData; commits: CommitData[] | undefined }> {
   const slug = `${ref.owner}/${ref.repo}`;
   let commits: CommitData[] | undefined;
   if (job.prKey === `${slug.toLowerCase()}#${number}`) {
-    const cached = pulls.apply(slug, number, job.deliveries);
+    const cached = pulls.apply(slug, number, deliveries);
     if (cached !== undefined && cached.state === 'open') {
       commits = await gh.commits(ref, number);
       if (commits.at(-1)?.sha === cached.headSha) return { pull: cached, commits };
@@ -175,26 +191,44 @@ function answersFeedback(job: ClaimedJob): boolean {
   return job.deliveries.some((d) => d.event === 'issue_comment' || d.event === 'pull_request_review');
 }
 
-/** True when a status in our context says what checks-out last decided for that head (our own post's echo). */
+/**
+ * True when a status in our context says what checks-out last decided on that commit, whichever PR it was
+ * for: the echo of our own post (or a copy of it), recognised without asking GitHub which PRs it heads.
+ */
+async function isEchoOfLatestDecision(sdb: ServiceDb, repo: string, sha: string, claimed: { state: string; description: string }): Promise<boolean> {
+  const d = await latestDecisionForHead(sdb, repo, sha);
+  return d !== undefined && d.state === claimed.state && d.description === claimed.description;
+}
+
+/** True when a status in our context says what checks-out last decided for that PR's head. */
 async function isOurOwnStatus(sdb: ServiceDb, repo: string, pr: number, sha: string, claimed: { state: string; description: string }): Promise<boolean> {
   const d = await latestDecision(sdb, repo, pr);
   return d !== undefined && d.headSha === sha && d.state === claimed.state && d.description === claimed.description;
+}
+
+/** One PR to evaluate, with what the job's payloads already say about it. */
+interface EvalTarget {
+  ref: RepoRef;
+  number: number;
+  /** From a payload's `repository`; undefined: read it from GitHub. */
+  repoData: RepoData | undefined;
+  deliveries: readonly ParsedDelivery[];
 }
 
 async function evaluateAndReport(
   o: PipelineOptions,
   pulls: PullCache,
   access: { gh: PrGitHub; enablingUser: string },
-  ref: RepoRef,
-  number: number,
+  target: EvalTarget,
   job: ClaimedJob,
   ctx: JobContext,
   log: Logger,
   now: () => number,
 ): Promise<PrOutcome['kind'] | undefined> {
   const { gh } = access;
+  const { ref, number } = target;
   const slug = `${ref.owner}/${ref.repo}`;
-  const { pull, commits } = await loadPull(pulls, gh, ref, number, job, log);
+  const { pull, commits } = await loadPull(pulls, gh, target, job, log);
   if (pull.state !== 'open') {
     log.debug('pull request is closed; nothing to report');
     return undefined;
@@ -217,7 +251,8 @@ async function evaluateAndReport(
   const runId = reusable ? memo.id : o.inProgress === false ? undefined : await startCheckRun(gh, ref, pull.headSha, publish);
   if (!reusable && memo !== undefined) pulls.forgetCheckRun(slug, pull.headSha);
   try {
-    return await decideAndPublish(o, pulls, access, ref, pull, commits, { id: runId, reused: reusable, previous }, publish, job, log, now);
+    const run = { id: runId, reused: reusable, previous };
+    return await decideAndPublish(o, pulls, access, { ref, repoData: target.repoData, pull, commits }, run, publish, job, log, now);
   } catch (err) {
     const lastAttempt = o.maxAttempts !== undefined && job.attempts >= o.maxAttempts;
     if (lastAttempt && !(err instanceof LeaseLost)) {
@@ -242,9 +277,7 @@ async function decideAndPublish(
   o: PipelineOptions,
   pulls: PullCache,
   access: { gh: PrGitHub; enablingUser: string },
-  ref: RepoRef,
-  pull: PullData,
-  commits: CommitData[] | undefined,
+  { ref, repoData, pull, commits }: { ref: RepoRef; repoData: RepoData | undefined; pull: PullData; commits: CommitData[] | undefined },
   run: { id: number | undefined; reused: boolean; previous: Decision | undefined },
   publish: PublishOptions,
   job: ClaimedJob,
@@ -255,7 +288,7 @@ async function decideAndPublish(
   const slug = `${ref.owner}/${ref.repo}`;
   const number = pull.number;
   const assertCurrent = publish.assertCurrent ?? (() => {});
-  const repo = await gh.repo(ref);
+  const repo = repoData ?? (await gh.repo(ref));
   const outcome = await evaluatePr(gh, ref, repo, pull, {
     env: o.env,
     membership: o.membership,

@@ -10,7 +10,7 @@
  * title, body, author and state. A push whose `synchronize` has not arrived yet is caught by the caller,
  * which compares the cached head with the PR's commit list (read anyway) and re-fetches on a mismatch.
  */
-import { obj, parseObject, str } from '../payload.js';
+import { obj, str, type Obj } from '../payload.js';
 import type { PullData } from './github-port.js';
 
 function time(v: unknown): number | undefined {
@@ -78,9 +78,10 @@ class Lru<V> {
   }
 }
 
+/** A delivery with its payload already parsed (the job seam parses each payload once). */
 export interface DeliveryView {
   event: string;
-  payload: string;
+  payload: Obj;
 }
 
 /**
@@ -136,7 +137,7 @@ export class PullCache {
   apply(repo: string, n: number, deliveries: readonly DeliveryView[]): PullData | undefined {
     let trusted = deliveries.length > 0;
     for (const d of deliveries) {
-      const p = parseObject(d.payload);
+      const p = obj(d.payload);
       if (!TRUSTED.has(d.event) || !p) {
         trusted = false;
         continue;

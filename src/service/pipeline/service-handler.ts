@@ -68,5 +68,5 @@ export function makePipelineHandler(deps: ServiceDeps, o: PipelineWiringOptions 
     },
     onEvaluated: o.onEvaluated,
   });
-  return createJobHandler({ sdb: deps.sdb, evaluate: (job, _parsed, ctx) => pipeline(job, ctx) });
+  return createJobHandler({ sdb: deps.sdb, evaluate: pipeline });
 }

@@ -5,12 +5,13 @@
  * claiming to be ours must be checked against the true state.
  */
 import { isServiceMessage } from '../../policy/actions/notifications.js';
-import { obj, parseObject, positiveInt, str, type Obj } from '../payload.js';
+import { obj, positiveInt, str, type Obj } from '../payload.js';
 
-export interface DeliveryLike {
+/** A delivery with its payload parsed once per job (the job seam's `ParsedDelivery` is one). */
+export interface TargetDelivery {
   id: string;
   event: string;
-  payload: string;
+  payload: Obj;
   receivedAt: number;
 }
 
@@ -62,25 +63,68 @@ const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 /** `pull_request` actions that can change the decision. `closed` ends the PR's life: nothing to report. */
 const PR_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft']);
 
-export function jobTargets(deliveries: readonly DeliveryLike[], o: TargetOptions): JobTargets {
+export function jobTargets(deliveries: readonly TargetDelivery[], o: TargetOptions): JobTargets {
   const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, ignored: [] };
   for (const d of deliveries) {
-    const p = parseObject(d.payload);
-    if (p === undefined) {
-      t.ignored.push({ id: d.id, why: 'payload is not a JSON object' });
-      continue;
+    const ask = classifyDelivery(d.event, d.payload, d.receivedAt, o);
+    if (ask.repo !== undefined) {
+      const repo = ask.repo;
+      if (ask.installation !== undefined) t.installations.set(repo, ask.installation);
+      for (const n of ask.prs) {
+        let set = t.prs.get(repo);
+        if (set === undefined) t.prs.set(repo, (set = new Set()));
+        set.add(n);
+      }
+      for (const s of ask.shas) t.shas.push({ repo, ...s });
+      for (const p of ask.pushes) t.pushes.push({ repo, ...p });
+      if (ask.refresh) t.refresh = true;
     }
-    const repo = str(obj(p.repository)?.full_name);
-    if (repo === undefined || !REPO.test(repo)) {
-      t.ignored.push({ id: d.id, why: 'no repository' });
-      continue;
-    }
-    const inst = num(obj(p.installation)?.id);
-    if (inst !== undefined) t.installations.set(repo, inst);
-    const why = classify(d, p, repo, t, o);
-    if (why !== undefined) t.ignored.push({ id: d.id, why });
+    if (ask.why !== undefined) t.ignored.push({ id: d.id, why: ask.why });
   }
   return t;
+}
+
+/**
+ * What one delivery asks for — THE event rules, shared by `jobTargets` (what a job does) and intake's
+ * triage (whether a delivery is worth queuing at all), so the two can never disagree.
+ */
+export interface DeliveryAsk {
+  /** The repository (`full_name` as GitHub spells it), when the payload names a well-formed one. */
+  repo?: string;
+  installation?: number;
+  prs: number[];
+  shas: Omit<ShaTarget, 'repo'>[];
+  pushes: Omit<PushObservation, 'repo'>[];
+  /** A person asked for a re-evaluation (see `JobTargets.refresh`); only set along with a target. */
+  refresh: boolean;
+  /** Why it asks for nothing (more): for the log. */
+  why?: string;
+}
+
+/** True when the pipeline would do anything at all with the delivery. */
+export function asksForWork(a: DeliveryAsk): boolean {
+  return a.prs.length > 0 || a.shas.length > 0 || a.pushes.length > 0;
+}
+
+/** Classifies one parsed delivery; `receivedAt` is the fallback push time. Pure; payload untrusted. */
+export function classifyDelivery(event: string, payload: Obj, receivedAt: number, o: TargetOptions): DeliveryAsk {
+  const ask: DeliveryAsk = { prs: [], shas: [], pushes: [], refresh: false };
+  const p = obj(payload); // typed as an object, but nothing untrusted is taken on faith
+  if (p === undefined) {
+    ask.why = 'payload is not a JSON object';
+    return ask;
+  }
+  const repo = str(obj(p.repository)?.full_name);
+  if (repo === undefined || !REPO.test(repo)) {
+    ask.why = 'no repository';
+    return ask;
+  }
+  ask.repo = repo;
+  const inst = num(obj(p.installation)?.id);
+  if (inst !== undefined) ask.installation = inst;
+  const why = classify(event, p, receivedAt, ask, o);
+  if (why !== undefined) ask.why = why;
+  return ask;
 }
 
 /**
@@ -95,17 +139,15 @@ function githubTime(v: unknown): number | undefined {
   return ms !== undefined && Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
-function addPr(t: JobTargets, repo: string, n: number | undefined): string | undefined {
+function addPr(a: DeliveryAsk, n: number | undefined): string | undefined {
   if (n === undefined) return 'no pull request number';
-  let set = t.prs.get(repo);
-  if (set === undefined) t.prs.set(repo, (set = new Set()));
-  set.add(n);
+  if (!a.prs.includes(n)) a.prs.push(n);
   return undefined;
 }
 
-function addSha(t: JobTargets, repo: string, sha: string | undefined, reason: string, claimed?: ShaTarget['claimed']): string | undefined {
+function addSha(a: DeliveryAsk, sha: string | undefined, reason: string, claimed?: ShaTarget['claimed']): string | undefined {
   if (sha === undefined || !SHA.test(sha)) return 'no commit SHA';
-  t.shas.push({ repo, sha, reason, ...(claimed ? { claimed } : {}) });
+  a.shas.push({ sha, reason, ...(claimed ? { claimed } : {}) });
   return undefined;
 }
 
@@ -120,19 +162,19 @@ function prNumbersOf(list: unknown): number[] {
     .filter((n): n is number => n !== undefined);
 }
 
-/** Adds what one delivery asks for; returns why it asks for nothing. */
-function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: TargetOptions): string | undefined {
+/** Adds what one delivery asks for to `a`; returns why it asks for nothing (more). */
+function classify(event: string, p: Obj, receivedAt: number, a: DeliveryAsk, o: TargetOptions): string | undefined {
   const action = str(p.action);
-  switch (d.event) {
+  switch (event) {
     case 'pull_request': {
       const pr = obj(p.pull_request);
       const head = str(obj(pr?.head)?.sha);
       if ((action === 'opened' || action === 'reopened' || action === 'synchronize') && head && SHA.test(head)) {
-        t.pushes.push({ repo, sha: head, at: githubTime(pr?.updated_at) ?? d.receivedAt, source: `pull_request.${action}` });
+        a.pushes.push({ sha: head, at: githubTime(pr?.updated_at) ?? receivedAt, source: `pull_request.${action}` });
       }
       if (!action || !PR_ACTIONS.has(action)) return `pull_request.${action ?? '?'} does not change approvals`;
       if (str(pr?.state) === 'closed') return 'pull request is closed';
-      return addPr(t, repo, num(pr?.number) ?? num(p.number));
+      return addPr(a, num(pr?.number) ?? num(p.number));
     }
     case 'issue_comment': {
       const issue = obj(p.issue);
@@ -140,19 +182,19 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
       if (str(issue?.state) === 'closed') return 'pull request is closed';
       // Our own notifications must not trigger evaluations (they would loop).
       if (isServiceMessage(str(obj(p.comment)?.body), o.brandingShort)) return 'service message';
-      return addPr(t, repo, num(issue?.number));
+      return addPr(a, num(issue?.number));
     }
     case 'pull_request_review': {
       const pr = obj(p.pull_request);
       if (str(pr?.state) === 'closed') return 'pull request is closed';
-      return addPr(t, repo, num(pr?.number));
+      return addPr(a, num(pr?.number));
     }
     case 'push': {
       const after = str(p.after);
       // Only branch heads can be PR heads; a tag push says nothing about when a head was pushed.
       if (!str(p.ref)?.startsWith('refs/heads/')) return 'not a branch push';
       if (p.deleted === true || after === undefined || !SHA.test(after) || /^0+$/.test(after)) return 'branch deleted';
-      t.pushes.push({ repo, sha: after, at: githubTime(obj(p.repository)?.pushed_at) ?? d.receivedAt, source: 'push' });
+      a.pushes.push({ sha: after, at: githubTime(obj(p.repository)?.pushed_at) ?? receivedAt, source: 'push' });
       // A push to a PR branch also arrives as pull_request.synchronize; evaluating twice is harmless but wasteful.
       return 'push recorded';
     }
@@ -160,18 +202,14 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
       if (str(p.context) !== o.statusContext) return 'status of another context';
       // Anyone with write access can post our context; re-evaluating the commit puts the true state back.
       const claimed = { state: str(p.state) ?? '', description: str(p.description) ?? '' };
-      return addSha(t, repo, str(p.sha), 'status posted in our context', claimed);
+      return addSha(a, str(p.sha), 'status posted in our context', claimed);
     }
     case 'check_suite': {
       if (action !== 'requested' && action !== 'rerequested') return `check_suite.${action ?? '?'} needs nothing`;
-      if (action === 'rerequested') t.refresh = true;
       const suite = obj(p.check_suite);
-      const prs = prNumbersOf(suite?.pull_requests);
-      if (prs.length > 0) {
-        for (const n of prs) addPr(t, repo, n);
-        return undefined;
-      }
-      return addSha(t, repo, str(suite?.head_sha), `check_suite.${action}`);
+      const why = addPrsOrSha(a, suite?.pull_requests, suite?.head_sha, `check_suite.${action}`);
+      if (action === 'rerequested' && why === undefined) a.refresh = true;
+      return why;
     }
     case 'check_run': {
       const run = obj(p.check_run);
@@ -182,17 +220,21 @@ function classify(d: DeliveryLike, p: Obj, repo: string, t: JobTargets, o: Targe
       } else if (action !== 'rerequested') {
         return `check_run.${action ?? '?'} needs nothing`;
       }
-      t.refresh = true;
-      const prs = prNumbersOf(run?.pull_requests);
-      if (prs.length > 0) {
-        for (const n of prs) addPr(t, repo, n);
-        return undefined;
-      }
-      return addSha(t, repo, str(run?.head_sha), `check_run.${action}`);
+      const why = addPrsOrSha(a, run?.pull_requests, run?.head_sha, `check_run.${action}`);
+      if (why === undefined) a.refresh = true;
+      return why;
     }
     case FOLLOW_UP_EVENT:
-      return addPr(t, repo, num(obj(p.pull_request)?.number));
+      return addPr(a, num(obj(p.pull_request)?.number));
     default:
-      return `${d.event} needs no evaluation`;
+      return `${event} needs no evaluation`;
   }
+}
+
+/** A suite's or run's PRs, or its head SHA (whose open PRs are looked up) when it lists none. */
+function addPrsOrSha(a: DeliveryAsk, pullRequests: unknown, headSha: unknown, reason: string): string | undefined {
+  const prs = prNumbersOf(pullRequests);
+  if (prs.length === 0) return addSha(a, str(headSha), reason);
+  for (const n of prs) addPr(a, n);
+  return undefined;
 }

@@ -1,8 +1,11 @@
 /**
  * The decision log: every approval decision reported for a PR, with what it was based on. The pipeline
- * uses `latestDecision` to refuse to report a result computed from an older head than one already reported.
+ * uses `latestDecision` to refuse to report a result computed from an older head than one already reported,
+ * and `latestDecisionForHead` to recognise the echo of its own commit status.
  */
+import type { Selectable } from 'kysely';
 import { writeTransaction, type ServiceDb } from '../db/connect.js';
+import type { DecisionsTable } from '../db/schema.js';
 
 export interface Decision {
   repo: string;
@@ -50,17 +53,12 @@ function parseList(text: string): string[] {
   }
 }
 
-export async function decisionsFor(sdb: ServiceDb, repo: string, prNumber: number, limit = 50): Promise<Decision[]> {
-  const rows = await sdb.db
-    .selectFrom('decisions')
-    .selectAll()
-    .where('repo', '=', repo.toLowerCase())
-    .where('pr_number', '=', prNumber)
-    .orderBy('decided_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
+function selectDecisions(sdb: ServiceDb, repo: string) {
+  return sdb.db.selectFrom('decisions').selectAll().where('repo', '=', repo.toLowerCase());
+}
+
+function toDecision(r: Selectable<DecisionsTable>): Decision {
+  return {
     repo: r.repo,
     prNumber: r.pr_number,
     headSha: r.head_sha,
@@ -72,9 +70,34 @@ export async function decisionsFor(sdb: ServiceDb, repo: string, prNumber: numbe
     description: r.description,
     decidedAt: r.decided_at,
     deliveries: parseList(r.deliveries),
-  }));
+  };
+}
+
+export async function decisionsFor(sdb: ServiceDb, repo: string, prNumber: number, limit = 50): Promise<Decision[]> {
+  const rows = await selectDecisions(sdb, repo)
+    .where('pr_number', '=', prNumber)
+    .orderBy('decided_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toDecision);
 }
 
 export async function latestDecision(sdb: ServiceDb, repo: string, prNumber: number): Promise<Decision | undefined> {
   return (await decisionsFor(sdb, repo, prNumber, 1))[0];
+}
+
+/**
+ * The latest decision reported on commit `headSha` in `repo`, whichever PR it was for: the commit status
+ * in our context says what it said, so a `status` delivery that says the same is the echo of our own post
+ * and needs no GitHub call. (Served by an index on (repo, head_sha) when there is one; correct without.)
+ */
+export async function latestDecisionForHead(sdb: ServiceDb, repo: string, headSha: string): Promise<Decision | undefined> {
+  const row = await selectDecisions(sdb, repo)
+    .where('head_sha', '=', headSha)
+    .orderBy('decided_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toDecision(row);
 }

@@ -15,6 +15,7 @@ import { checksFor } from '../../../src/local-github/checks/index.js';
 import type { App, PullRequest } from '../../../src/local-github/state/types.js';
 import { openDatabase, type ServiceDb } from '../../../src/service/db/connect.js';
 import { migrateToLatest } from '../../../src/service/db/migrations.js';
+import { countGitHubCalls } from '../../../src/service/github/call-count.js';
 import { createGitHubClientClass } from '../../../src/service/github/client.js';
 import { EtagCache } from '../../../src/service/github/etag-cache.js';
 import { buildIntakeApp, type IntakeApp } from '../../../src/service/intake/app.js';
@@ -25,6 +26,7 @@ import { createSecretBox, generateSecretKey } from '../../../src/service/secrets
 import { AccountStore } from '../../../src/service/store/accounts.js';
 import { createAppAccess } from '../../../src/service/pipeline/app-access.js';
 import { createTokenAccess } from '../../../src/service/pipeline/token-access.js';
+import { createJobHandler } from '../../../src/service/handle-job.js';
 import { createPipelineHandler, type RepoAccess } from '../../../src/service/pipeline/handler.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
 import { testLogger } from '../helpers/logger.js';
@@ -60,6 +62,14 @@ export interface CheckRunSeen {
   actions: { identifier: string }[];
 }
 
+export interface JobCost {
+  /** `event.action` of each delivery in the job. */
+  deliveries: string[];
+  calls: Record<string, { requests: number; notModified: number }>;
+  requests: number;
+  rateLimitCost: number;
+}
+
 export interface StatusSeen {
   state: string;
   description: string;
@@ -84,6 +94,8 @@ export class World {
   readonly evaluations: { pr: number; calls: Record<string, { requests: number; notModified: number }>; rateLimitCost: number }[] = [];
   /** What the pipeline knows of PRs and check runs (own assembly only); tests can make it stale. */
   readonly pulls = new PullCache();
+  /** GitHub calls of each whole job (own assembly only): what each delivery, echoes included, cost. */
+  readonly jobs: JobCost[] = [];
   /** Errors the pipeline threw (a job that failed), for assertions. */
   readonly jobErrors: unknown[] = [];
 
@@ -138,7 +150,7 @@ export class World {
     } else {
       access = createTokenAccess({ accounts, Client });
     }
-    const handler = createPipelineHandler({
+    const pipeline = createPipelineHandler({
       sdb: this.sdb,
       access,
       membership: new MembershipCache({ ttlMs: 60_000 }),
@@ -157,11 +169,14 @@ export class World {
       },
       onEvaluated: (e) => this.evaluations.push({ pr: e.pr, calls: e.calls.toJSON(), rateLimitCost: e.calls.rateLimitCost }),
     });
+    const handler = createJobHandler({ sdb: this.sdb, evaluate: pipeline });
     this.makeWorker = () => new Worker({
       queue: this.queue,
       handler: async (job, ctx) => {
         try {
-          await handler(job, ctx);
+          const { calls } = await countGitHubCalls(() => handler(job, ctx));
+          const deliveries = job.deliveries.map((d) => (d.action ? `${d.event}.${d.action}` : d.event));
+          this.jobs.push({ deliveries, calls: calls.toJSON(), requests: calls.total, rateLimitCost: calls.rateLimitCost });
         } catch (err) {
           this.jobErrors.push(err);
           throw err;

@@ -18,7 +18,7 @@ function pr(extra: Record<string, unknown> = {}) {
     ...extra,
   };
 }
-const delivery = (event: string, payload: unknown) => ({ event, payload: JSON.stringify(payload) });
+const delivery = (event: string, payload: Record<string, unknown>) => ({ event, payload });
 
 test('pullFromPayload: the fields the evaluation needs, or nothing', () => {
   assert.deepEqual(pullFromPayload(pr()), {
@@ -55,7 +55,9 @@ test('the record: refreshed by pull_request payloads, dropped on synchronize and
   // Deliveries the cache cannot stand on (statuses, re-run requests, corrupt rows) mean a fetch.
   assert.equal(c.apply('acme/w', 4, [delivery('status', { sha: HEAD })]), undefined);
   c.remember('acme/w', pullFromPayload(pr())!);
-  assert.equal(c.apply('acme/w', 4, [{ event: 'issue_comment', payload: 'not json' }]), undefined);
+  for (const junk of [null, 'not json', [1], 7]) {
+    assert.equal(c.apply('acme/w', 4, [{ event: 'issue_comment', payload: junk as unknown as Record<string, unknown> }]), undefined, JSON.stringify(junk));
+  }
   assert.equal(c.apply('acme/w', 4, []), undefined);
   assert.equal(c.apply('acme/w', 4, [delivery('pull_request', { action: 'labeled', pull_request: pr({ number: 5 }) })]), undefined, 'another PR\'s payload');
   // A comment on another issue number does not touch this record.

@@ -39,7 +39,7 @@ for (const kind of testDatabases()) {
           logger: testLogger,
           now: () => behind,
         });
-        const handler = createJobHandler({ sdb: t.sdb, evaluate: (job, _parsed, ctx) => pipeline(job, ctx) });
+        const handler = createJobHandler({ sdb: t.sdb, evaluate: pipeline });
         for (let job = await queue.claim('w'); job; job = await queue.claim('w')) {
           await handler(job, { signal: new AbortController().signal, logger: testLogger });
           await queue.complete(job);

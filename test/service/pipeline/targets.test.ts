@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { jobTargets, type DeliveryLike } from '../../../src/service/pipeline/targets.js';
+import { jobTargets, type TargetDelivery } from '../../../src/service/pipeline/targets.js';
 
 const O = { brandingShort: 'checks-out', statusContext: 'approvals/checks-out', checkRunName: 'checks-out' };
 const SHA = 'a'.repeat(40);
@@ -8,8 +8,9 @@ const SHA2 = 'b'.repeat(40);
 const repository = { full_name: 'acme/widgets' };
 let seq = 0;
 
-function d(event: string, payload: unknown, receivedAt = 1000): DeliveryLike {
-  return { id: `d${++seq}`, event, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), receivedAt };
+/** A parsed delivery; a string payload is parsed as JSON.parse does (a `__proto__` key stays an own key). */
+function d(event: string, payload: unknown, receivedAt = 1000): TargetDelivery {
+  return { id: `d${++seq}`, event, payload: (typeof payload === 'string' ? JSON.parse(payload) : payload) as Record<string, unknown>, receivedAt };
 }
 
 function prsOf(t: ReturnType<typeof jobTargets>): Record<string, number[]> {
@@ -202,14 +203,14 @@ test('installation ids are remembered per repository; other events ask for nothi
 test('hostile payloads: not JSON, not objects, bad repository names, prototype keys, deep junk', () => {
   const t = jobTargets(
     [
-      d('pull_request', '{not json'),
       d('pull_request', '[1,2]'),
       d('pull_request', 'null'),
+      d('pull_request', '"a string"'),
       d('pull_request', { action: 'opened', repository: { full_name: '../../etc/passwd' }, pull_request: { number: 1 } }),
       d('pull_request', { action: 'opened', repository: { full_name: ['acme/widgets'] }, pull_request: { number: 1 } }),
       d('pull_request', { action: 'opened', repository: 'acme/widgets', pull_request: { number: 1 } }),
       d('issue_comment', '{"repository":{"full_name":"acme/widgets"},"issue":{"__proto__":{"pull_request":{}},"number":3}}'),
-      d('check_suite', { action: 'requested', repository, check_suite: { pull_requests: [null, 1, 'x', { number: '2' }, { __proto__: { number: 4 } }] } }),
+      d('check_suite', '{"action":"requested","repository":{"full_name":"acme/widgets"},"check_suite":{"pull_requests":[null,1,"x",{"number":"2"},{"__proto__":{"number":4}}]}}'),
     ],
     O,
   );
@@ -233,7 +234,7 @@ test('the pipeline\'s own follow-up deliveries target their PR (and cannot be se
   const f = followUpDelivery('Acme/Widgets', 12, 99, 'status', 5);
   assert.equal(f.prKey, 'acme/widgets#12');
   assert.match(f.id, /^internal:/);
-  const t = jobTargets([{ id: f.id, event: f.event, payload: f.payload, receivedAt: f.receivedAt }], O);
+  const t = jobTargets([{ id: f.id, event: f.event, payload: JSON.parse(f.payload) as Record<string, unknown>, receivedAt: f.receivedAt }], O);
   assert.deepEqual(prsOf(t), { 'Acme/Widgets': [12] });
   assert.deepEqual([...t.installations], [['Acme/Widgets', 99]]);
   assert.doesNotMatch(f.event, /^[a-z_]{1,64}$/);

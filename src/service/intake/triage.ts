@@ -1,0 +1,27 @@
+/**
+ * Intake triage: which authenticated deliveries can never lead to any work, so intake answers them at once
+ * instead of queuing a job for nothing. Most of what GitHub sends a busy service is the echo of the
+ * service's own writes (`check_run.created/completed`, `check_suite.completed`) and other integrations'
+ * statuses and check runs.
+ *
+ * The rules are not restated here: a delivery is dropped when the pipeline's own classification
+ * (`classifyDelivery`, the one `jobTargets` uses) asks for nothing. Pure.
+ */
+import { asksForWork, classifyDelivery, type TargetOptions } from '../pipeline/targets.js';
+
+export type { TargetOptions };
+
+/**
+ * Events whose only consumer is the pipeline's classification. Anything else is kept: `push` (push times
+ * are GitHub-timed bookkeeping), `installation*` and `repository` (bookkeeping outside the pipeline), and
+ * any event a future consumer may handle.
+ */
+const CLASSIFIED_ONLY: ReadonlySet<string> = new Set(['pull_request', 'pull_request_review', 'issue_comment', 'status', 'check_suite', 'check_run']);
+
+/** Why `event` with `payload` can never lead to any work (answer it, do not queue it), or undefined to queue it. */
+export function triageDelivery(event: string, payload: Record<string, unknown>, o: TargetOptions): string | undefined {
+  if (!CLASSIFIED_ONLY.has(event)) return undefined;
+  // The receipt time only stamps push observations, which make the delivery worth queuing anyway.
+  const ask = classifyDelivery(event, payload, 0, o);
+  return asksForWork(ask) ? undefined : (ask.why ?? `${event} asks for nothing`);
+}
