@@ -4,11 +4,11 @@
  * rate limited — and how deep the queue is now. The original logged a similar periodic activity summary (spec §18);
  * ours is computed from the Prometheus registry, so the log and `/metrics` always agree.
  *
- * The counters are read through their exposition samples (the registry's public output), which also lets the
- * caller supply a scrape that merges other threads' metrics.
+ * The counters are read through their exposition samples (the registry's public output), merged with the worker
+ * threads' snapshots the same way `/metrics` merges them.
  */
 import type { Logger } from 'pino';
-import type { ServiceMetrics } from './metrics.js';
+import type { RegistrySnapshot, ServiceMetrics } from './metrics.js';
 
 export interface StatsLogOptions {
   /** 0 (or less) disables the log. */
@@ -17,11 +17,8 @@ export interface StatsLogOptions {
   metrics: ServiceMetrics;
   /** Jobs in the queue by status (e.g. `queue.depth()`); a failure is logged and the line goes out without it. */
   queueDepth: () => Promise<Record<string, number>>;
-  /**
-   * Exposition text to read the counters from. Default: this registry's own counters (without running gauge
-   * collectors). With worker threads, pass a scrape that merges their snapshots, e.g. `registry.render(snapshots)`.
-   */
-  scrape?: () => Promise<string> | string;
+  /** Worker threads' metrics (e.g. `WorkerThreadPool.metrics()`), added to this thread's; a failure skips the line. */
+  threadMetrics?: () => Promise<RegistrySnapshot[]>;
 }
 
 /** The longest delay `setInterval` accepts; longer ones would fire every millisecond. */
@@ -74,8 +71,11 @@ export function parseSample(line: string): (Sample & { series: string }) | undef
   return text !== '' && Number.isFinite(value) ? { name, labels, value, series } : undefined;
 }
 
-function ownSamples(metrics: ServiceMetrics): string {
-  return [metrics.deliveries, metrics.coalesced, metrics.githubCalls, metrics.evaluationSeconds].flatMap((m) => m.renderSamples()).join('\n');
+/** The counters the line is made of, as exposition lines; gauge collectors (database queries) are not run. */
+function samples(metrics: ServiceMetrics, threads: readonly RegistrySnapshot[]): string {
+  return [metrics.deliveries, metrics.coalesced, metrics.githubCalls, metrics.evaluationSeconds]
+    .flatMap((m) => m.renderSamples(threads.map((t) => t[m.name] ?? [])))
+    .join('\n');
 }
 
 export interface StatsLine {
@@ -86,19 +86,20 @@ export interface StatsLine {
 }
 
 /**
- * Differences between scrapes. A series that went down (a restarted thread) counts from zero again; one missing
- * from a scrape keeps its last value, so it is not counted twice when it comes back.
+ * Growth of each series since the previous scrape, against its high-water mark: a merged total that drops (a
+ * thread that did not answer in time is left out of the merge) is not counted again when it comes back. The
+ * price is that after a thread restarts, its new counts show only once the total passes the old mark.
  */
 class Deltas {
-  private readonly last = new Map<string, number>();
+  private readonly high = new Map<string, number>();
   take(text: string): Sample[] {
     const out: Sample[] = [];
     for (const line of text.split('\n')) {
       const s = parseSample(line);
       if (!s || !WANTED.has(s.name)) continue;
-      const before = this.last.get(s.series) ?? 0;
-      this.last.set(s.series, s.value);
-      out.push({ name: s.name, labels: s.labels, value: s.value >= before ? s.value - before : s.value });
+      const before = this.high.get(s.series) ?? 0;
+      if (s.value > before) this.high.set(s.series, s.value);
+      out.push({ name: s.name, labels: s.labels, value: Math.max(0, s.value - before) });
     }
     return out;
   }
@@ -141,12 +142,11 @@ export function summarise(samples: readonly Sample[]): StatsLine {
 /** Logs one line per period; `stop()` ends it. The timer never keeps the process alive. */
 export function startStatsLog(o: StatsLogOptions): { stop(): void } {
   if (!(o.periodMs > 0)) return { stop() {} };
-  const scrape = o.scrape ?? (() => ownSamples(o.metrics));
   const deltas = new Deltas();
   let lastAt = Date.now();
   let stopped = false;
   let busy = false;
-  const read = async (): Promise<string> => String(await scrape());
+  const read = async (): Promise<string> => samples(o.metrics, o.threadMetrics ? await o.threadMetrics() : []);
   // The baseline: the first line reports what happened after the log started.
   const ready = read().then((text) => void deltas.take(text), (err: unknown) => o.logger.warn({ err }, 'stats log: reading the metrics failed'));
 

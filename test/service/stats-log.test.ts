@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../src/service/logger.js';
-import { createServiceMetrics, type ServiceMetrics } from '../../src/service/metrics.js';
+import { createServiceMetrics, type RegistrySnapshot, type ServiceMetrics } from '../../src/service/metrics.js';
 import { parseSample, startStatsLog, summarise } from '../../src/service/stats-log.js';
 
 interface Captured {
@@ -126,30 +126,39 @@ test('a failing queue depth is logged as a warning and the line goes out without
   }
 });
 
-test('a custom scrape (e.g. merged with worker threads) is what gets counted; a failing one is logged', async () => {
+test("worker threads' metrics are added in; a thread missing from a scrape delays counts, never doubles them; a failing read is logged", async () => {
   const m = createServiceMetrics();
-  let calls = 0;
+  const [a, b] = [createServiceMetrics(), createServiceMetrics()];
+  const reads: (() => RegistrySnapshot[])[] = [
+    () => [a.registry.snapshot(), b.registry.snapshot()], // baseline
+    () => {
+      throw new Error('thread gone');
+    },
+    () => {
+      a.evaluationSeconds.observe({ outcome: 'success' }, 0.5);
+      a.githubCalls.inc({ route: 'GET /x', status: 'rate_limited' }, 2);
+      b.evaluationSeconds.observe({ outcome: 'success' }, 0.1);
+      return [a.registry.snapshot()]; // b did not answer in time
+    },
+    () => [a.registry.snapshot(), b.registry.snapshot()],
+  ];
+  a.evaluationSeconds.observe({ outcome: 'success' }, 1); // before the log: not reported
+  b.evaluationSeconds.observe({ outcome: 'success' }, 1);
+  let i = 0;
   const out = capture();
   const log = startStatsLog({
     periodMs: 5, logger: out.logger, metrics: m, queueDepth: async () => ({}),
-    scrape: async () => {
-      calls++;
-      if (calls === 2) throw new Error('worker gone');
-      return [
-        '# TYPE checksout_job_duration_seconds histogram',
-        `checksout_job_duration_seconds_count{outcome="success"} ${calls * 10}`,
-        `checksout_job_duration_seconds_sum{outcome="success"} ${calls}`,
-        `checksout_github_requests_total{route="GET /x",status="2xx"} ${calls * 4}`,
-        'unrelated_total 99',
-      ].join('\n');
-    },
+    threadMetrics: async () => (reads[Math.min(i++, reads.length - 1)])(),
   });
   try {
     await out.waitFor(1, /^stats log: building the line failed$/);
-    const [line] = await out.waitFor(1, STATS);
-    // Baseline at call 1 (10 jobs); the failing call 2 is skipped; call 3 reports 30 - 10.
-    assert.deepEqual(statsOf(line).evaluations, { total: 20, byOutcome: { success: 20 }, meanMs: 100 });
-    assert.deepEqual(statsOf(line).github, { calls: 8, rateLimited: 0, byStatus: { '2xx': 8 } });
+    const [first, second] = (await out.waitFor(2, STATS)).map(statsOf);
+    assert.deepEqual(first.github, { calls: 2, rateLimited: 2, byStatus: { rate_limited: 2 } });
+    // Without b the merged job count is back at its earlier mark, so a's new job waits for the next line...
+    assert.deepEqual(first.evaluations, { total: 0, byOutcome: {} });
+    // ...where both new jobs appear, and b's earlier ones are not counted again.
+    assert.deepEqual(second.evaluations, { total: 2, byOutcome: { success: 2 }, meanMs: 300 });
+    assert.deepEqual(second.github, { calls: 0, rateLimited: 0, byStatus: {} });
   } finally {
     log.stop();
   }
