@@ -21,6 +21,7 @@ import { createSecretBox, generateSecretKey, type SecretBox } from './secrets.js
 import { AccountStore } from './store/accounts.js';
 import { WorkerThreadPool } from './threads/pool.js';
 import { triageDelivery } from './intake/triage.js';
+import { startStatsLog } from './stats-log.js';
 
 export interface ServiceDeps {
   sdb: ServiceDb;
@@ -181,6 +182,14 @@ export async function startService(config: ServiceConfig, options: StartOptions)
         logger.warn({ err }, 'purging finished deliveries failed');
       }
     };
+    // LOG_STATS_PERIOD: one line of activity per period (0: off).
+    const statsLog = startStatsLog({
+      periodMs: config.logStatsPeriodMs,
+      logger: logger.child({ component: 'stats' }),
+      metrics,
+      queueDepth: () => queue.depth(),
+      threadMetrics: threads ? () => threads?.metrics() ?? Promise.resolve([]) : undefined,
+    });
     const purgeTimer = setInterval(() => void purge(), 3_600_000);
     purgeTimer.unref();
     void purge();
@@ -195,6 +204,7 @@ export async function startService(config: ServiceConfig, options: StartOptions)
         if (stopped) return;
         stopped = true;
         clearInterval(purgeTimer);
+        statsLog.stop();
         await app.close();
         await Promise.all([worker?.stop(graceMs), threads?.stop(graceMs)]);
         await sdb.close();
