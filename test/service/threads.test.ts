@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
@@ -129,6 +130,58 @@ test('a worker thread that dies mid-job is replaced and the job runs again after
     assert.equal(res.status, 202);
     const finished = await until('the job to run again', () => done.find((ids) => ids.includes('crash-1')), 30_000);
     assert.deepEqual(finished, ['crash-1']);
+  } finally {
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('LOG_STATS_PERIOD: the service logs an activity line counting deliveries the worker threads processed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'checks-out-threads-'));
+  const secret = 'stats-secret';
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { config, errors } = loadConfig({
+    GITHUB_APP_ID: '1',
+    GITHUB_APP_PRIVATE_KEY: privateKey,
+    GITHUB_WEBHOOK_SECRET: secret,
+    DB_SOURCE: join(dir, 'service.sqlite'),
+    SERVER_ADDR: '127.0.0.1:0',
+    CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
+    WORKER_THREADS: '1',
+    LOG_STATS_PERIOD: '100ms',
+  });
+  assert.deepEqual(errors ?? [], []);
+  assert.ok(config);
+  const lines: Record<string, unknown>[] = [];
+  const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
+  const marker = join(dir, 'crashed');
+  writeFileSync(marker, 'no crash in this test');
+  const done: unknown[] = [];
+  const service = await startService(config, {
+    logger,
+    threaded: { module: new URL('./fixtures/crashing-thread-handler.ts', import.meta.url).href, data: { marker }, onEvent: (e) => done.push(e) },
+  });
+  try {
+    const body = JSON.stringify({ action: 'created', repository: { full_name: 'acme/widgets' }, issue: { number: 2, pull_request: {} }, comment: { body: 'I approve' } });
+    const res = await fetch(`${service.url}/hook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'issue_comment',
+        'x-github-delivery': 'stats-1',
+        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+      },
+      body,
+    });
+    assert.equal(res.status, 202);
+    await until('the job', () => (done.length > 0 ? true : undefined));
+    const line = await until('a stats line with the delivery and the job', () =>
+      lines.find((l) => {
+        const stats = l.stats as { deliveries?: { total?: number }; evaluations?: Record<string, unknown> } | undefined;
+        return l.msg === 'activity since the last stats line' && (stats?.deliveries?.total ?? 0) >= 1 && JSON.stringify(stats?.evaluations ?? {}).includes('success') ? l : undefined;
+      }),
+    );
+    assert.equal(line.component, 'stats');
   } finally {
     await service.stop();
     rmSync(dir, { recursive: true, force: true });
