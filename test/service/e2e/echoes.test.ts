@@ -1,7 +1,7 @@
 /**
  * What the echoes of the service's own writes cost. A warm comment evaluation brings back a `status`, a
- * `check_run.completed` and a `check_suite.completed`: the status is recognised from the decision log
- * without GitHub, and the check events are never worth queuing (intake triage).
+ * `check_run.completed` and a `check_suite.completed` (the first evaluation of a head): the status is
+ * recognised from the decision log without GitHub, and the check events are never queued (intake triage).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -110,13 +110,21 @@ test('triage on the payloads GitHub really sends: the echoes of our check runs a
   });
 });
 
-test('a check_run.completed echo is not queued (intake triage)', { todo: 'passes once intake calls triageDelivery (the lead wires it)' }, async () => {
-  await withWorld({ viaService: true }, async (w) => {
-    const pr = await w.openPull();
-    await w.comment(pr.number, 'bob', 'I approve');
-    const sent = [...w.lg.state.deliveries.values()].filter((d) => d.event === 'check_run' && d.action === 'completed').map((d) => d.guid);
-    assert.ok(sent.length > 0);
-    const queued = await w.sdb.db.selectFrom('deliveries').select('id').where('id', 'in', sent).execute();
-    assert.deepEqual(queued, []);
+for (const viaService of [false, true]) {
+  test(`the echoes of our check runs are answered without being queued (${viaService ? 'serve assembly' : 'own assembly'})`, async () => {
+    await withWorld({ viaService }, async (w) => {
+      const pr = await w.openPull();
+      await w.comment(pr.number, 'bob', 'I approve');
+      const sent = [...w.lg.state.deliveries.values()];
+      const echoes = sent.filter((d) => (d.event === 'check_run' && d.action !== 'rerequested' && d.action !== 'requested_action') || (d.event === 'check_suite' && d.action === 'completed'));
+      assert.ok(echoes.some((d) => d.event === 'check_run' && d.action === 'completed'), JSON.stringify(sent.map((d) => [d.event, d.action])));
+      for (const d of echoes) assert.equal(d.status_code, 200, `${d.event}.${d.action ?? ''}`);
+      const queued = await w.sdb.db.selectFrom('deliveries').select(['id', 'event', 'action']).where('id', 'in', echoes.map((d) => d.guid)).execute();
+      assert.deepEqual(queued, []);
+      // What leads to work still is queued.
+      const comment = sent.find((d) => d.event === 'issue_comment');
+      assert.equal(comment?.status_code, 202);
+      assert.equal((await w.status(pr.number))?.state, 'success');
+    });
   });
-});
+}
