@@ -14,9 +14,13 @@ export interface ServiceDb {
   db: Kysely<Database>;
   driver: DbDriver;
   close(): Promise<void>;
+  /** SQLite: longest pause between two tries of a busy write lock (OpenOptions.busyRetryMaxMs). */
+  busyRetryMaxMs?: number;
 }
 
 const INT8_OID = 20;
+const BUSY_GIVE_UP_MS = 15_000;
+const DEFAULT_RETRY_MAX_MS = 50;
 
 export interface OpenOptions {
   /** PostgreSQL pool size (default 10). */
@@ -29,12 +33,22 @@ export interface OpenOptions {
    * measures it).
    */
   busyTimeoutMs?: number;
+  /**
+   * SQLite: writeTransaction's async retry backs off exponentially from ~1 ms up to this (default 50 ms,
+   * suited to other processes holding the lock for long). Lower it when the other writers are threads
+   * doing short transactions: the lock frees within a millisecond or two, and a long sleep only adds latency.
+   */
+  busyRetryMaxMs?: number;
 }
 
 export function openDatabase(driver: DbDriver, source: string, options: OpenOptions = {}): ServiceDb {
   const busyTimeoutMs = options.busyTimeoutMs ?? 0;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 60_000) {
     throw new RangeError(`busyTimeoutMs must be an integer from 0 to 60000, got ${String(options.busyTimeoutMs)}`);
+  }
+  const busyRetryMaxMs = options.busyRetryMaxMs ?? DEFAULT_RETRY_MAX_MS;
+  if (!Number.isInteger(busyRetryMaxMs) || busyRetryMaxMs < 1 || busyRetryMaxMs > 1000) {
+    throw new RangeError(`busyRetryMaxMs must be an integer from 1 to 1000, got ${String(options.busyRetryMaxMs)}`);
   }
   if (driver === 'sqlite') {
     const file = new BetterSqlite3(source);
@@ -45,7 +59,7 @@ export function openDatabase(driver: DbDriver, source: string, options: OpenOpti
     file.pragma('foreign_keys = ON');
     file.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
-    return { db, driver, close: () => db.destroy() };
+    return { db, driver, close: () => db.destroy(), busyRetryMaxMs };
   }
   const pool = new pg.Pool({
     connectionString: source,
@@ -61,7 +75,6 @@ export function openDatabase(driver: DbDriver, source: string, options: OpenOpti
   return { db, driver, close: () => db.destroy() };
 }
 
-const BUSY_GIVE_UP_MS = 15_000;
 
 /** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock. */
 export function isBusy(err: unknown): boolean {
@@ -103,7 +116,8 @@ export async function writeTransaction<T>(sdb: ServiceDb, fn: (trx: Kysely<Datab
   if (sdb.driver === 'postgres') return sdb.db.transaction().execute(fn);
   return sdb.db.connection().execute(async (conn) => {
     const started = Date.now();
-    for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+    const cap = sdb.busyRetryMaxMs ?? DEFAULT_RETRY_MAX_MS;
+    for (let wait = 1; ; wait = Math.min(wait * 2, cap)) {
       try {
         await sql`begin immediate`.execute(conn);
         break;

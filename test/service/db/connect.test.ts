@@ -37,8 +37,9 @@ async function lockFromAnotherThread(file: string, holdMs: number): Promise<Work
   return w;
 }
 
-test('busyTimeoutMs: validated, default 0, applied to the connection', async () => {
+test('busyTimeoutMs / busyRetryMaxMs: validated, default 0, applied to the connection', async () => {
   await withFile(async (file) => {
+    for (const bad of [0, -1, 2.5, Number.NaN, 1001]) assert.throws(() => openDatabase('sqlite', file, { busyRetryMaxMs: bad }), RangeError, String(bad));
     for (const bad of [-1, 1.5, Number.NaN, 60_001, Infinity]) {
       assert.throws(() => openDatabase('sqlite', file, { busyTimeoutMs: bad }), RangeError, String(bad));
       assert.throws(() => openDatabase('postgres', 'postgres://x@127.0.0.1:1/x', { busyTimeoutMs: bad }), RangeError);
@@ -57,13 +58,14 @@ test('busyTimeoutMs: validated, default 0, applied to the connection', async () 
   });
 });
 
-for (const busyTimeoutMs of [0, 10_000]) {
-  test(`a write waits for a lock held by another thread (busyTimeoutMs ${busyTimeoutMs})`, async () => {
+for (const [busyTimeoutMs, busyRetryMaxMs] of [[0, 50], [0, 1], [10_000, 50]]) {
+  test(`a write waits for a lock held by another thread (busyTimeoutMs ${busyTimeoutMs}, busyRetryMaxMs ${busyRetryMaxMs})`, async () => {
     await withFile(async (file) => {
       const setup = openDatabase('sqlite', file);
       await migrateToLatest(setup);
       await setup.close();
-      const sdb = openDatabase('sqlite', file, { busyTimeoutMs });
+      const sdb = openDatabase('sqlite', file, { busyTimeoutMs, busyRetryMaxMs });
+      assert.equal(sdb.busyRetryMaxMs, busyRetryMaxMs);
       try {
         const w = await lockFromAnotherThread(file, 30);
         const exited = once(w, 'exit');
