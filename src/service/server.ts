@@ -20,7 +20,7 @@ import { Worker, type JobHandler } from './queue/worker.js';
 import { createSecretBox, generateSecretKey, type SecretBox } from './secrets.js';
 import { AccountStore } from './store/accounts.js';
 import { WorkerThreadPool } from './threads/pool.js';
-import { triageDelivery } from './intake/triage.js';
+import { serviceTriage } from './intake/echo.js';
 import { startStatsLog } from './stats-log.js';
 
 export interface ServiceDeps {
@@ -158,9 +158,8 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       quietUserAgents: config.blacklistUserAgents,
       appWebhookSecret: options.webhookSecrets ? undefined : config.github.mode === 'app' ? config.github.app?.webhookSecret : undefined,
       webhookSecrets: options.webhookSecrets ?? webhookSecretsFor(config, deps.accounts),
-      // The echoes of our own check runs and other integrations' statuses are answered, not queued.
-      triage: (event, payload) =>
-        triageDelivery(event, payload, { brandingShort: config.branding.shortName, statusContext: `approvals/${config.branding.name}`, checkRunName: config.checkRunName }),
+      // The echoes of our own check runs and statuses, and other integrations' statuses, are answered, not queued.
+      triage: serviceTriage(sdb, { brandingShort: config.branding.shortName, statusContext: `approvals/${config.branding.name}`, checkRunName: config.checkRunName }),
       onQueued: () => (worker ? worker.wake() : threads?.wake()),
       threadMetrics: threads ? () => threads?.metrics() ?? Promise.resolve([]) : undefined,
       checkHealth: async () => {

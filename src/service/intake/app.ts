@@ -37,9 +37,9 @@ export interface IntakeOptions {
   queue: IntakeQueue;
   /**
    * Why an authenticated delivery can never lead to work (answered 200 `ignored` and not queued), or
-   * undefined to queue it — e.g. the echo of checks-out's own check run. Pure: no I/O.
+   * undefined to queue it — e.g. the echo of checks-out's own check run or status. A failure queues it.
    */
-  triage?: (event: string, payload: Record<string, unknown>) => string | undefined;
+  triage?: (event: string, payload: Record<string, unknown>) => string | undefined | Promise<string | undefined>;
   /** Metrics of worker threads, merged into GET /metrics. */
   threadMetrics?: () => Promise<RegistrySnapshot[]>;
   logger: Logger;
@@ -144,7 +144,13 @@ export async function buildIntakeApp(o: IntakeOptions) {
         count('ignored');
         return reply.code(200).send('pong');
       }
-      const skip = o.triage?.(event, json);
+      let skip: string | undefined;
+      try {
+        skip = await o.triage?.(event, json);
+      } catch (err) {
+        // Triage only saves work: when it cannot decide, the delivery is queued and the pipeline decides.
+        log.warn({ err }, 'triage failed; queuing the delivery');
+      }
       if (skip !== undefined) {
         count('ignored');
         log.debug({ repo: subject.repo, action, why: skip }, 'webhook delivery needs no work');

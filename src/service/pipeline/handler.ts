@@ -11,7 +11,7 @@ import type { ClaimedJob } from '../queue/queue.js';
 import type { JobContext } from '../queue/worker.js';
 import type { JobEvaluator, ParsedDelivery } from '../handle-job.js';
 import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
-import { latestDecision, latestDecisionForHead, recordDecision } from '../store/decisions.js';
+import { isEchoOfLatestDecision, latestDecision, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
 import { buildReport, errorReport } from './check-output.js';
@@ -189,15 +189,6 @@ async function loadPull(
 /** The job carries a comment or a review: the evaluation answers someone's feedback. */
 function answersFeedback(job: ClaimedJob): boolean {
   return job.deliveries.some((d) => d.event === 'issue_comment' || d.event === 'pull_request_review');
-}
-
-/**
- * True when a status in our context says what checks-out last decided on that commit, whichever PR it was
- * for: the echo of our own post (or a copy of it), recognised without asking GitHub which PRs it heads.
- */
-async function isEchoOfLatestDecision(sdb: ServiceDb, repo: string, sha: string, claimed: { state: string; description: string }): Promise<boolean> {
-  const d = await latestDecisionForHead(sdb, repo, sha);
-  return d !== undefined && d.state === claimed.state && d.description === claimed.description;
 }
 
 /** True when a status in our context says what checks-out last decided for that PR's head. */

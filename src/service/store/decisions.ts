@@ -101,3 +101,12 @@ export async function latestDecisionForHead(sdb: ServiceDb, repo: string, headSh
     .executeTakeFirst();
   return row === undefined ? undefined : toDecision(row);
 }
+
+/**
+ * True when a status in our context says what checks-out last decided on that commit, whichever PR it was
+ * for: the echo of our own post (or a copy of it), recognised without asking GitHub which PRs it heads.
+ */
+export async function isEchoOfLatestDecision(sdb: ServiceDb, repo: string, sha: string, claimed: { state: string; description: string }): Promise<boolean> {
+  const d = await latestDecisionForHead(sdb, repo, sha);
+  return d !== undefined && d.state === claimed.state && d.description === claimed.description;
+}

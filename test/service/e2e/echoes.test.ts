@@ -1,7 +1,7 @@
 /**
  * What the echoes of the service's own writes cost. A warm comment evaluation brings back a `status`, a
  * `check_run.completed` and a `check_suite.completed` (the first evaluation of a head): the status is
- * recognised from the decision log without GitHub, and the check events are never queued (intake triage).
+ * recognised from the decision log at intake, and neither it nor the check events are queued (intake triage).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,10 +29,17 @@ test('a warm comment evaluation costs exactly 3 rate-limited calls (no repositor
     assert.ok(evaluation && hasDelivery(evaluation, 'issue_comment.created'), JSON.stringify(jobs));
     assert.equal(evaluation.rateLimitCost, 3, JSON.stringify(evaluation.calls));
     assert.equal(evaluation.calls[REPO_GET], undefined, 'the comment payload carries the repository');
-    // The status echo is in the queue (intake cannot tell it from a forgery) but costs nothing.
-    const echo = others.find((j) => hasDelivery(j, 'status'));
-    assert.ok(echo, `no status echo among ${JSON.stringify(others.map((j) => j.deliveries))}`);
+    // The status echo says what the decision log holds: intake answers it and never queues it.
+    assert.equal(others.find((j) => hasDelivery(j, 'status')), undefined, JSON.stringify(others.map((j) => j.deliveries)));
     for (const j of others) assert.equal(j.requests, 0, `${j.deliveries.join(',')}: ${JSON.stringify(j.calls)}`);
+    const echoes = [...w.lg.state.deliveries.values()].filter((d) => d.event === 'status' && d.request.payload.includes('approved by bob'));
+    assert.ok(echoes.length > 0, 'GitHub sent the status back');
+    for (const d of echoes) {
+      assert.equal(d.status_code, 200);
+      assert.match(d.response?.payload ?? '', /"status":"ignored".*echo of the status checks-out posted/);
+    }
+    const queued = await w.sdb.db.selectFrom('deliveries').select('id').where('id', 'in', echoes.map((d) => d.guid)).execute();
+    assert.deepEqual(queued, []);
     assert.deepEqual(await w.status(pr.number), { state: 'success', description: 'approved by bob', creator: 'checks-out[bot]' });
     assert.deepEqual(w.jobErrors, []);
   });
@@ -72,9 +79,11 @@ test('a forged status that differs from the latest decision is overwritten; one 
       w.lg.admin.status(REPO, w.headSha(pr.number), 'mallory', 'pending', CONTEXT, 'no approvals received');
       await w.settle();
     });
-    // It says what checks-out would say: nothing to correct, and no need to ask GitHub anything.
+    // It says what checks-out would say: nothing to correct, so intake answers it without queuing a job.
     assert.equal(await w.decisionCount(pr.number), decisions);
-    assert.ok(jobs.length > 0 && jobs.every((j) => j.requests === 0), JSON.stringify(jobs));
+    assert.deepEqual(jobs.filter((j) => hasDelivery(j, 'status')), [], JSON.stringify(jobs));
+    const last = [...w.lg.state.deliveries.values()].filter((d) => d.event === 'status').at(-1);
+    assert.match(last?.response?.payload ?? '', /"status":"ignored"/);
     assert.deepEqual(await w.status(pr.number), { state: 'pending', description: 'no approvals received', creator: 'mallory' });
   });
 });

@@ -19,7 +19,7 @@ import { countGitHubCalls } from '../../../src/service/github/call-count.js';
 import { createGitHubClientClass } from '../../../src/service/github/client.js';
 import { EtagCache } from '../../../src/service/github/etag-cache.js';
 import { buildIntakeApp, type IntakeApp } from '../../../src/service/intake/app.js';
-import { triageDelivery } from '../../../src/service/intake/triage.js';
+import { serviceTriage } from '../../../src/service/intake/echo.js';
 import { createServiceMetrics } from '../../../src/service/metrics.js';
 import { JobQueue } from '../../../src/service/queue/queue.js';
 import { Worker } from '../../../src/service/queue/worker.js';
@@ -196,7 +196,7 @@ export class World {
       metrics: createServiceMetrics(),
       webhookSecrets: this.mode === 'app' ? async () => [this.hookSecret] : (s) => accounts.hookSecretsFor(s.repo, s.owner),
       onQueued: () => this.worker.wake(),
-      triage: (event, payload) => triageDelivery(event, payload, { brandingShort: 'checks-out', statusContext: CONTEXT, checkRunName: RUN_NAME }),
+      triage: serviceTriage(this.sdb, { brandingShort: 'checks-out', statusContext: CONTEXT, checkRunName: RUN_NAME }),
       // Push times must be on the emulator's clock, which the tests move.
       now: () => this.clock.now(),
     });
