@@ -74,16 +74,26 @@ export class Worker {
 
   private async loop(slotId: string): Promise<void> {
     const pollMs = this.o.pollMs ?? 1000;
-    while (!this.stopping) {
-      let job: ClaimedJob | undefined;
-      try {
-        job = await this.o.queue.claim(slotId, this.o.shard ? { shard: this.o.shard } : undefined);
-      } catch (err) {
-        this.o.logger.error({ err, slot: slotId }, 'claiming a job failed');
+    let next: ClaimedJob | undefined;
+    // A job claimed together with the previous completion is run even when stopping began meanwhile:
+    // dropping it would leave it leased until the lease expires.
+    while (!this.stopping || next) {
+      let job = next;
+      next = undefined;
+      if (!job) {
+        try {
+          job = await this.o.queue.claim(slotId, this.claimOptions());
+        } catch (err) {
+          this.o.logger.error({ err, slot: slotId }, 'claiming a job failed');
+        }
       }
-      if (job) await this.run(job);
+      if (job) next = await this.run(job, slotId);
       else await this.idle(pollMs);
     }
+  }
+
+  private claimOptions() {
+    return this.o.shard ? { shard: this.o.shard } : undefined;
   }
 
   private idle(ms: number): Promise<void> {
@@ -99,7 +109,8 @@ export class Worker {
     });
   }
 
-  private async run(job: ClaimedJob): Promise<void> {
+  /** Runs one job; when it succeeds and the worker is not stopping, returns the next job, claimed in the same transaction. */
+  private async run(job: ClaimedJob, slotId: string): Promise<ClaimedJob | undefined> {
     const { queue, logger: base, metrics } = this.o;
     const now = this.o.now ?? Date.now;
     const logger = base.child({
@@ -123,11 +134,15 @@ export class Worker {
     }, Math.max(50, Math.floor(this.o.leaseMs / 3)));
     const started = performance.now();
     let outcome = 'success';
+    let next: ClaimedJob | undefined;
     try {
       const { calls } = await countGitHubCalls(() => this.o.handler(job, { signal: lease.signal, logger }));
       metrics?.githubRequestsPerJob.observe({ kind: 'requests' }, calls.total);
       metrics?.githubRequestsPerJob.observe({ kind: 'rate_limit_cost' }, calls.rateLimitCost);
-      if (!(await queue.complete(job))) {
+      let completed: boolean;
+      if (this.stopping) completed = await queue.complete(job);
+      else ({ completed, next } = await queue.completeAndClaim(job, slotId, this.claimOptions()));
+      if (!completed) {
         outcome = 'lost';
         logger.warn('job finished after its lease was taken over; the new owner will report');
       }
@@ -146,5 +161,6 @@ export class Worker {
       this.abort.signal.removeEventListener('abort', onStop);
       metrics?.evaluationSeconds.observe({ outcome }, (performance.now() - started) / 1000);
     }
+    return next;
   }
 }
