@@ -6,7 +6,8 @@
  * Run: node --import tsx bench/service/queue-contention.ts
  *   BENCH_SECONDS (per variant, default 5), BENCH_RATE (batches/s, default 100), BENCH_BATCH (deliveries
  *   per batch, default 8),
- *   BENCH_WORKERS (default 2), BENCH_WORK_MS (CPU spin per job, default 0), BENCH_ROUNDS (default 2).
+ *   BENCH_WORKERS (default 2), BENCH_WORK_MS (CPU spin per job, default 0), BENCH_ROUNDS (default 2),
+ *   BENCH_ONLY (comma-separated variant numbers, 0-based).
  * Not a test: timings depend on the machine and its load.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { createRequire } from 'node:module';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../src/service/db/connect.js';
 import { migrateToLatest } from '../../src/service/db/migrations.js';
-import { JobQueue, type EnqueueInput } from '../../src/service/queue/queue.js';
+import { JobQueue, type ClaimedJob, type EnqueueInput } from '../../src/service/queue/queue.js';
 
 interface ThreadData {
   file: string;
@@ -25,6 +26,8 @@ interface ThreadData {
   index: number;
   count: number;
   workMs: number;
+  /** Complete and claim the next job in one transaction (JobQueue.completeAndClaim). */
+  combined: boolean;
 }
 
 interface ThreadReport {
@@ -49,8 +52,9 @@ async function workerMain(d: ThreadData): Promise<void> {
   const report: ThreadReport = { claims: 0, deliveries: 0, emptyClaims: 0 };
   let stopping = false;
   parentPort!.once('message', () => (stopping = true));
+  let job: ClaimedJob | undefined;
   while (!stopping) {
-    const job = await q.claim(`w${d.index}`, { shard });
+    job ??= await q.claim(`w${d.index}`, { shard });
     if (!job) {
       report.emptyClaims++;
       await new Promise((r) => setTimeout(r, 1)); // the real worker idles until woken
@@ -59,8 +63,14 @@ async function workerMain(d: ThreadData): Promise<void> {
     report.claims++;
     report.deliveries += job.deliveries.length;
     if (d.workMs > 0) spin(d.workMs);
-    await q.complete(job);
+    if (d.combined && !stopping) {
+      job = (await q.completeAndClaim(job, `w${d.index}`, { shard })).next;
+    } else {
+      await q.complete(job);
+      job = undefined;
+    }
   }
+  if (job) await q.complete(job);
   await sdb.close();
   parentPort!.postMessage(report);
 }
@@ -72,6 +82,7 @@ function pct(sorted: number[], p: number): number {
 /** Per thread role: driver busy_timeout (blocking) and the cap of writeTransaction's async backoff. */
 interface Variant {
   name: string;
+  combined?: boolean;
   main: { busyTimeoutMs: number; busyRetryMaxMs: number };
   workers: { busyTimeoutMs: number; busyRetryMaxMs: number };
 }
@@ -105,7 +116,7 @@ async function runVariant(v: Variant, seconds: number, rate: number, batch: numb
   try {
     await migrateToLatest(sdb);
     const q = new JobQueue(sdb, queueOptions);
-    const threads = Array.from({ length: workers }, (_, index) => startThread({ file, ...v.workers, index, count: workers, workMs }));
+    const threads = Array.from({ length: workers }, (_, index) => startThread({ file, ...v.workers, index, count: workers, workMs, combined: v.combined === true }));
     const reports = threads.map((t) => new Promise<ThreadReport>((resolve, reject) => (t.once('message', resolve), t.once('error', reject))));
     await new Promise((r) => setTimeout(r, 300)); // threads up (tsx compile) before measuring
     const latencies: number[] = [];
@@ -158,16 +169,23 @@ async function main(): Promise<void> {
   const workers = Number(process.env.BENCH_WORKERS ?? 2);
   const workMs = Number(process.env.BENCH_WORK_MS ?? 0);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-  const today = { busyTimeoutMs: 0, busyRetryMaxMs: 50 };
+  const before = { busyTimeoutMs: 0, busyRetryMaxMs: 50 };
   const asyncFast = { busyTimeoutMs: 0, busyRetryMaxMs: 2 };
-  const blocking = (ms: number) => ({ busyTimeoutMs: ms, busyRetryMaxMs: 50 });
+  const asyncCap5 = { busyTimeoutMs: 0, busyRetryMaxMs: 5 };
+  const blocking = (ms: number) => ({ busyTimeoutMs: ms, busyRetryMaxMs: 2 });
   const variants: Variant[] = [
-    { name: 'async retry, backoff cap 50 ms, everywhere (today)', main: today, workers: today },
-    { name: 'async retry, backoff cap 2 ms, everywhere', main: asyncFast, workers: asyncFast },
+    { name: 'async retry, backoff cap 50 ms, everywhere (before)', main: before, workers: before },
+    { name: 'async retry, backoff cap 2 ms, everywhere (default now)', main: asyncFast, workers: asyncFast },
+    { name: 'async retry, backoff cap 5 ms, everywhere', main: asyncCap5, workers: asyncCap5 },
     { name: 'busy_timeout 5 ms everywhere', main: blocking(5), workers: blocking(5) },
     { name: 'busy_timeout 100 ms everywhere', main: blocking(100), workers: blocking(100) },
     { name: 'main async retry cap 2 ms, workers busy_timeout 100 ms', main: asyncFast, workers: blocking(100) },
+    { name: 'cap 2 ms + workers use completeAndClaim', main: asyncFast, workers: asyncFast, combined: true },
+    { name: 'main cap 2 ms, workers busy_timeout 100 ms + completeAndClaim', main: asyncFast, workers: blocking(100), combined: true },
   ];
+  // BENCH_ONLY=1,3 runs only those variants (0-based, as listed).
+  const only = process.env.BENCH_ONLY?.split(',').map(Number);
+  if (only) variants.splice(0, variants.length, ...variants.filter((_, i) => only.includes(i)));
   const results = new Map<string, Result[]>();
   for (let round = 0; round < rounds; round++) {
     for (const v of round % 2 ? [...variants].reverse() : variants) {

@@ -20,7 +20,7 @@ export interface ServiceDb {
 
 const INT8_OID = 20;
 const BUSY_GIVE_UP_MS = 15_000;
-const DEFAULT_RETRY_MAX_MS = 50;
+const DEFAULT_RETRY_MAX_MS = 2;
 
 export interface OpenOptions {
   /** PostgreSQL pool size (default 10). */
@@ -34,9 +34,10 @@ export interface OpenOptions {
    */
   busyTimeoutMs?: number;
   /**
-   * SQLite: writeTransaction's async retry backs off exponentially from ~1 ms up to this (default 50 ms,
-   * suited to other processes holding the lock for long). Lower it when the other writers are threads
-   * doing short transactions: the lock frees within a millisecond or two, and a long sleep only adds latency.
+   * SQLite: writeTransaction's async retry backs off exponentially from ~1 ms up to this (default 2 ms).
+   * Write transactions here are short, so the lock frees within a millisecond or two; a failed try costs
+   * microseconds, while a long sleep only adds latency (cap 50 ms: enqueue p99 142 ms against two worker
+   * threads, cap 2 ms: 20 ms, bench/service/queue-contention.ts).
    */
   busyRetryMaxMs?: number;
 }
