@@ -1,13 +1,13 @@
 /**
  * SQLite lock contention between threads: the main thread enqueues batches (like intake) while worker
  * threads, each with its own connection to the same file, claim (sharded) and complete jobs in loops.
- * Compares writeTransaction's async retry (busy_timeout 0) with a driver-level busy timeout, per thread
- * role. Prints enqueue latency p50/p99/max and claims/s per variant (Markdown).
+ * Compares writeTransaction's async retry (busy_timeout 0, with its backoff cap) with a driver-level busy
+ * timeout, per thread role, and workers using completeAndClaim. Prints enqueue latency p50/p99/max (from
+ * each batch's scheduled time), claims/s and deliveries done/s per variant (Markdown).
  * Run: node --import tsx bench/service/queue-contention.ts
  *   BENCH_SECONDS (per variant, default 5), BENCH_RATE (batches/s, default 100), BENCH_BATCH (deliveries
- *   per batch, default 8),
- *   BENCH_WORKERS (default 2), BENCH_WORK_MS (CPU spin per job, default 0), BENCH_ROUNDS (default 2),
- *   BENCH_ONLY (comma-separated variant numbers, 0-based).
+ *   per batch, default 8), BENCH_WORKERS (default 2), BENCH_WORK_MS (CPU spin per job, default 0),
+ *   BENCH_ROUNDS (default 2), BENCH_ONLY (comma-separated variant numbers, 0-based).
  * Not a test: timings depend on the machine and its load.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

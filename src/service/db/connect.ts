@@ -36,8 +36,8 @@ export interface OpenOptions {
   /**
    * SQLite: writeTransaction's async retry backs off exponentially from ~1 ms up to this (default 2 ms).
    * Write transactions here are short, so the lock frees within a millisecond or two; a failed try costs
-   * microseconds, while a long sleep only adds latency (cap 50 ms: enqueue p99 142 ms against two worker
-   * threads, cap 2 ms: 20 ms, bench/service/queue-contention.ts).
+   * microseconds, while a long sleep only adds latency (enqueue p99 against two worker threads: ~150 ms
+   * with a 50 ms cap, ~20 ms with 2 ms; bench/service/queue-contention.ts).
    */
   busyRetryMaxMs?: number;
 }
@@ -75,7 +75,6 @@ export function openDatabase(driver: DbDriver, source: string, options: OpenOpti
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, driver, close: () => db.destroy() };
 }
-
 
 /** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock. */
 export function isBusy(err: unknown): boolean {
