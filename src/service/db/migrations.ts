@@ -152,9 +152,10 @@ function migrations(driver: DbDriver): Record<string, Migration> {
       },
     },
     '006_decisions_by_head': {
-      // The pipeline looks up the latest decision for a head SHA; newest first straight from the index.
+      // The pipeline looks up the latest decision for a head SHA (ORDER BY decided_at DESC, id DESC LIMIT 1):
+      // the newest comes first straight from the index, no sort.
       async up(db: AnyDb) {
-        await db.schema.createIndex('ix_decisions_head').on('decisions').columns(['repo', 'head_sha', 'decided_at']).execute();
+        await db.schema.createIndex('ix_decisions_head').on('decisions').columns(['repo', 'head_sha', 'decided_at', 'id']).execute();
       },
     },
   };
