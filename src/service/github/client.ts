@@ -5,6 +5,9 @@
  * the per-evaluation counter; see route-template.ts). The hook is registered before retry/throttling, so it sees each retry.
  * A rate-limit wait longer than `maxInlineWaitSeconds` is not slept through: the error reaches the job,
  * and the queue reschedules it for when GitHub allows (see queue/retry-after.ts).
+ * Requests go out through `createHttpFetch` (node:http, keep-alive, one socket pool per class), which hands
+ * Octokit bodies already decoded; a revalidated GET answered 304 becomes the remembered 200 inside the fetch
+ * (revalidation.ts), so Octokit never throws for it.
  */
 import { createHash } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
@@ -194,7 +197,10 @@ export function createGitHubClientClass(settings: GitHubClientSettings) {
 export type GitHubClientClass = ReturnType<typeof createGitHubClientClass>;
 export type GitHubClient = InstanceType<GitHubClientClass>;
 
-/** A client authenticated with a token (token mode: the enabling user's OAuth token). */
+/**
+ * A client authenticated with a token (token mode: the enabling user's OAuth token). Each call makes a new
+ * class, hence a new socket pool: code that needs many clients should make the class once.
+ */
 export function createGitHubClient(settings: GitHubClientSettings, auth?: string, cacheScope?: string): GitHubClient {
   const Client = createGitHubClientClass(settings);
   return new Client({ auth, checksOut: { cacheScope } });

@@ -4,6 +4,11 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createHttpFetch, decodesBody, HttpTimeoutError, ResponseTooLargeError } from '../../../src/service/github/http-fetch.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -283,6 +288,31 @@ test('an abort signal cancels before and during the request', async () => {
   } finally {
     f.close();
     server.closeAllConnections();
+  }
+});
+
+test('https: TLS is verified (a self-signed server is refused)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'http-fetch-tls-'));
+  try {
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    } catch {
+      t.skip('openssl is not available to make a certificate');
+      return;
+    }
+    const tls = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
+    await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+    const f = createHttpFetch();
+    try {
+      await assert.rejects(f(`https://127.0.0.1:${(tls.address() as AddressInfo).port}/x`), (e: NodeJS.ErrnoException) => /SELF_SIGNED|CERT/.test(String(e.code)));
+    } finally {
+      f.close();
+      tls.closeAllConnections();
+      await new Promise<void>((r) => tls.close(() => r()));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
