@@ -158,6 +158,32 @@ function migrations(driver: DbDriver): Record<string, Migration> {
         await db.schema.createIndex('ix_decisions_head').on('decisions').columns(['repo', 'head_sha', 'decided_at', 'id']).execute();
       },
     },
+    '007_check_runs': {
+      // The check run opened on a head, so that another thread, process or a restart updates it instead of
+      // opening another; `decision` is the token of the decision it was completed with (see handler.ts).
+      async up(db: AnyDb) {
+        await db.schema
+          .createTable('check_runs')
+          .addColumn('repo', 'text', (c) => c.notNull())
+          .addColumn('head_sha', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('run_id', sql.raw(bigint), (c) => c.notNull())
+          .addColumn('decision', 'text', (c) => c.notNull())
+          .addColumn('updated_at', sql.raw(bigint), (c) => c.notNull())
+          .addPrimaryKeyConstraint('pk_check_runs', ['repo', 'head_sha', 'name'])
+          .execute();
+      },
+    },
+    '008_membership_changes': {
+      // One row per org/team membership change seen in a webhook: every thread and process compares the
+      // newest id with the one it last saw before trusting its cached membership answers.
+      async up(db: AnyDb) {
+        await autoPk('id', db.schema.createTable('membership_changes'))
+          .addColumn('org', 'text', (c) => c.notNull())
+          .addColumn('changed_at', sql.raw(bigint), (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -127,6 +127,25 @@ export interface DecisionsTable {
   deliveries: string;
 }
 
+/** The check run checks-out opened on a head (per run name) and the decision it last reported. */
+export interface CheckRunsTable {
+  repo: string;
+  head_sha: string;
+  name: string;
+  run_id: number;
+  /** `decisionToken` of the decision the run was last completed with. */
+  decision: string;
+  updated_at: number;
+}
+
+/** A membership change (org, team) seen in a webhook; the newest id tells caches whether to re-read. */
+export interface MembershipChangesTable {
+  id: Generated<number>;
+  /** Lower-case organisation login. */
+  org: string;
+  changed_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   repos: ReposTable;
@@ -139,4 +158,6 @@ export interface Database {
   queue_keys: QueueKeysTable;
   push_times: PushTimesTable;
   decisions: DecisionsTable;
+  check_runs: CheckRunsTable;
+  membership_changes: MembershipChangesTable;
 }
