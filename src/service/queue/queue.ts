@@ -10,6 +10,9 @@
  * taken over cannot mark the new owner's work done.
  * Sharding (for worker threads with warm per-PR caches): every key carries `shard` = shardOf(job_key); a
  * claim may be limited to `shard % count = index`, except for expired leases, which any claimer takes over.
+ * Cost: a claim that finds nothing is one read (no write lock); a claim is one write transaction of two
+ * statements; completeAndClaim folds a completion and the next claim into one; enqueueMany takes a batch
+ * in one transaction.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
