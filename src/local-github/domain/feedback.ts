@@ -17,7 +17,7 @@ export function createComment(ctx: LocalGitHubContext, repo: Repo, number: numbe
   const id = ctx.state.nextId('comment');
   const now = ctx.state.now();
   const c: IssueComment = { id, node_id: nodeId('IssueComment', id), repoId: repo.id, number, userId: user.id, body: text, viaAppId, created_at: now, updated_at: now };
-  ctx.state.comments.set(id, c);
+  ctx.state.addComment(c);
   ctx.bus.emit('issue_comment', { action: 'created', repo, comment: c, sender: user });
   return c;
 }
@@ -31,7 +31,7 @@ export function editComment(ctx: LocalGitHubContext, repo: Repo, c: IssueComment
 }
 
 export function deleteComment(ctx: LocalGitHubContext, repo: Repo, c: IssueComment, sender: Account): void {
-  ctx.state.comments.delete(c.id);
+  ctx.state.deleteComment(c);
   ctx.bus.emit('issue_comment', { action: 'deleted', repo, comment: c, sender });
 }
 
@@ -111,7 +111,7 @@ export function createStatus(ctx: LocalGitHubContext, repo: Repo, sha: string, c
   };
   const context = opts.context === undefined ? 'default' : optString(opts.context, 'context', 255) ?? 'default';
   let count = 0;
-  for (const s of ctx.state.statuses.values()) if (s.repoId === repo.id && s.sha === commit && s.context === context) count++;
+  for (const s of ctx.state.statusesOf(repo.id, commit)) if (s.context === context) count++;
   if (count >= 1000) throw errors.validation([{ resource: 'Status', code: 'custom', message: 'This SHA and context has reached the maximum number of statuses.' }]);
   const id = ctx.state.nextId('status');
   const now = ctx.state.now();
@@ -120,14 +120,14 @@ export function createStatus(ctx: LocalGitHubContext, repo: Repo, sha: string, c
     target_url: optString(opts.target_url, 'target_url', 2048), description: optString(opts.description, 'description', 140),
     context, creatorId: creator.id, created_at: now, updated_at: now,
   };
-  ctx.state.statuses.set(id, s);
+  ctx.state.addStatus(s);
   ctx.bus.emit('status', { repo, status: s, sender: creator });
   return s;
 }
 
 /** Latest status per context for a commit, newest first. */
 export function latestStatuses(ctx: LocalGitHubContext, repo: Repo, sha: string): CommitStatus[] {
-  const all = [...ctx.state.statuses.values()].filter((s) => s.repoId === repo.id && s.sha === sha).sort((a, b) => b.id - a.id);
+  const all = [...ctx.state.statusesOf(repo.id, sha)].sort((a, b) => b.id - a.id);
   const seen = new Set<string>();
   return all.filter((s) => (seen.has(s.context) ? false : (seen.add(s.context), true)));
 }

@@ -2,7 +2,7 @@
 import type { LocalGitHubContext } from '../context.js';
 import type { Account, GitCommit, Repo } from '../state/types.js';
 import type { IssueCommentEvent, PullRequestEvent, PushEvent, ReviewEvent, StatusEvent } from './bus.js';
-import { fullPull } from '../serialize/pulls.js';
+import { authorAssociation, fullPull } from '../serialize/pulls.js';
 import { commentJson, reviewJson, statusJson } from '../serialize/feedback.js';
 import { commitJson } from '../serialize/git.js';
 import { diffTrees } from '../domain/diff.js';
@@ -52,20 +52,30 @@ export function pullRequestPayload(ctx: LocalGitHubContext, e: PullRequestEvent)
   return out;
 }
 
-/** The PR seen as an issue, as `issue_comment` payloads carry it (with `pull_request`). */
+/**
+ * The PR seen as an issue, as `issue_comment` payloads carry it (with `pull_request`). Built from the PR record
+ * directly: none of it needs the diff, merge or commit figures a full pull request serialisation computes.
+ */
 export function issueOfPull(ctx: LocalGitHubContext, repo: Repo, number: number): Record<string, unknown> {
   const p = ctx.state.pull(repo.id, number);
   if (!p) return { number };
-  const pr = fullPull(ctx, repo, p);
+  const full = ctx.state.fullName(repo);
+  const repoUrl = ctx.urls.api(`/repos/${full}`);
+  const issue = `${repoUrl}/issues/${number}`;
+  const pullUrl = `${repoUrl}/pulls/${number}`;
+  const html = ctx.urls.web(`/${full}/pull/${number}`);
+  const user = ctx.state.account(p.userId);
+  const mergedAt = p.merged_at === null ? null : ctx.serialize.time(p.merged_at);
+  const comments = ctx.state.commentCount(repo.id, number);
   return {
-    url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/issues/${number}`), repository_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}`),
-    labels_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/issues/${number}/labels{/name}`), comments_url: pr.comments_url,
-    events_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/issues/${number}/events`), html_url: pr.html_url,
-    id: p.id, node_id: p.node_id, number, title: p.title, user: pr.user, labels: [], state: p.state, locked: p.locked, assignee: null,
-    assignees: [], milestone: null, comments: pr.comments, created_at: pr.created_at, updated_at: pr.updated_at, closed_at: pr.closed_at,
-    author_association: pr.author_association, active_lock_reason: null, body: p.body, reactions: emptyReactions(pr.url as string),
-    performed_via_github_app: null, state_reason: null, timeline_url: ctx.urls.api(`/repos/${ctx.state.fullName(repo)}/issues/${number}/timeline`),
-    pull_request: { url: pr.url, html_url: pr.html_url, diff_url: pr.diff_url, patch_url: pr.patch_url, merged_at: pr.merged_at },
+    url: issue, repository_url: repoUrl, labels_url: `${issue}/labels{/name}`, comments_url: `${issue}/comments`,
+    events_url: `${issue}/events`, html_url: html,
+    id: p.id, node_id: p.node_id, number, title: p.title, user: ctx.serialize.user(user), labels: [], state: p.state, locked: p.locked, assignee: null,
+    assignees: [], milestone: null, comments, created_at: ctx.serialize.time(p.created_at), updated_at: ctx.serialize.time(p.updated_at),
+    closed_at: p.closed_at === null ? null : ctx.serialize.time(p.closed_at),
+    author_association: authorAssociation(ctx, repo, user), active_lock_reason: null, body: p.body, reactions: emptyReactions(pullUrl),
+    performed_via_github_app: null, state_reason: null, timeline_url: `${issue}/timeline`,
+    pull_request: { url: pullUrl, html_url: html, diff_url: `${html}.diff`, patch_url: `${html}.patch`, merged_at: mergedAt },
   };
 }
 

@@ -78,6 +78,12 @@ export function etagFor(body: string, varyKey: string): string {
 
 export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {
   if (!header) return false;
-  const strip = (s: string): string => s.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
+  const wanted = stripWeak(etag);
+  for (const t of header.split(',')) if (t.trim() === '*' || stripWeak(t) === wanted) return true;
+  return false;
+}
+
+function stripWeak(tag: string): string {
+  const t = tag.trim();
+  return t.startsWith('W/') ? t.slice(2) : t;
 }

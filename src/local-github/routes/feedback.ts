@@ -28,7 +28,7 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
     const n = intParam(params(req).number);
     if (!state.pull(r.id, n)) throw errors.notFound();
     const since = sinceParam(query(req).since);
-    const list = [...state.comments.values()].filter((c) => c.repoId === r.id && c.number === n && (since === null || c.updated_at >= since)).sort((a, b) => a.id - b.id);
+    const list = [...state.commentsOf(r.id, n)].filter((c) => since === null || c.updated_at >= since).sort((a, b) => a.id - b.id);
     return ctx.paginate(req, reply, list.map((c) => commentJson(ctx, r, c)), ctx.repoApiUrlById(r, `/issues/${n}/comments`));
   });
 
@@ -178,7 +178,7 @@ export function registerFeedback(api: FastifyInstance, ctx: LocalGitHubContext):
   api.get('/repos/:owner/:repo/commits/:ref/statuses', async (req, reply) => {
     const r = repoWith(req, 'statuses', 'read');
     const sha = statusesFor(req, r);
-    const list = [...state.statuses.values()].filter((s) => s.repoId === r.id && s.sha === sha).sort((a, b) => b.id - a.id);
+    const list = [...state.statusesOf(r.id, sha)].sort((a, b) => b.id - a.id);
     return ctx.paginate(req, reply, list.map((s) => statusJson(ctx, r, s)), ctx.repoApiUrlById(r, `/commits/${sha}/statuses`));
   });
 

@@ -144,7 +144,7 @@ export function registerPulls(api: FastifyInstance, ctx: LocalGitHubContext): vo
       id: p.id, node_id: p.node_id, url: s.issue_url, repository_url: ctx.urls.api(`/repos/${state.fullName(r)}`),
       labels_url: `${String(s.issue_url)}/labels{/name}`, comments_url: s.comments_url, events_url: `${String(s.issue_url)}/events`, html_url: s.html_url,
       number: p.number, state: p.state, title: p.title, body: p.body, user: s.user, labels: [], assignee: null, assignees: [], milestone: null,
-      locked: p.locked, active_lock_reason: null, comments: [...state.comments.values()].filter((c) => c.repoId === r.id && c.number === p.number).length,
+      locked: p.locked, active_lock_reason: null, comments: state.commentCount(r.id, p.number),
       pull_request: { url: s.url, html_url: s.html_url, diff_url: s.diff_url, patch_url: s.patch_url, merged_at: s.merged_at },
       closed_at: s.closed_at, created_at: s.created_at, updated_at: s.updated_at, closed_by: null, author_association: s.author_association, state_reason: null,
     };

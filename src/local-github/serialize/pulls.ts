@@ -95,7 +95,7 @@ export function fullPull(ctx: LocalGitHubContext, repo: Repo, p: PullRequest): R
     rebaseable: mergeable,
     mergeable_state: p.merged_at !== null || p.state === 'closed' ? 'unknown' : mergeable === false ? 'dirty' : p.draft ? 'draft' : mergeableState(ctx, repo, p),
     merged_by: merger ? ctx.serialize.user(merger) : null,
-    comments: [...ctx.state.comments.values()].filter((c) => c.repoId === repo.id && c.number === p.number).length,
+    comments: ctx.state.commentCount(repo.id, p.number),
     review_comments: 0,
     maintainer_can_modify: p.maintainer_can_modify,
     commits: ctx.git.commitsBetween(base, p.head.sha).length,
@@ -111,7 +111,7 @@ function mergeableState(ctx: LocalGitHubContext, repo: Repo, p: PullRequest): st
   const rsc = prot?.required_status_checks;
   if (rsc) {
     const latest = new Map<string, string>();
-    for (const s of [...ctx.state.statuses.values()].filter((s) => s.repoId === repo.id && s.sha === p.head.sha).sort((a, b) => a.id - b.id)) latest.set(s.context, s.state);
+    for (const s of [...ctx.state.statusesOf(repo.id, p.head.sha)].sort((a, b) => a.id - b.id)) latest.set(s.context, s.state);
     if (rsc.contexts.some((c) => latest.get(c) !== 'success')) return 'blocked';
     if (rsc.strict && !ctx.git.isAncestor(baseTip(repo, p), p.head.sha)) return 'behind';
   }

@@ -51,6 +51,60 @@ function urlFields(urls: Urls, state: State, repo: Repo): Record<string, unknown
 
 /** `minimal-repository` (check suites, installation repository lists, webhook `repository` in some events). */
 export function minimalRepo(urls: Urls, state: State, repo: Repo): Record<string, unknown> {
+  return { ...cachedRepo(urls, state, repo).minimal };
+}
+
+/** `repository` / `full-repository` (GET /repos/{owner}/{repo}, webhook `repository`). */
+export function fullRepo(urls: Urls, state: State, repo: Repo, permission?: Permission | null): Record<string, unknown> {
+  // A fresh top-level object every time: callers add keys (`permissions`, `organization`) to what they get.
+  const out: Record<string, unknown> = { ...cachedRepo(urls, state, repo).full };
+  if (permission !== undefined && permission !== null) out.permissions = permissionFlags(permission);
+  return out;
+}
+
+interface RepoJson {
+  /** Everything the JSON is made of; the cached JSON is reused only while every entry is unchanged. */
+  inputs: unknown[];
+  minimal: Record<string, unknown>;
+  full: Record<string, unknown>;
+}
+
+/**
+ * Every webhook payload and many responses embed the same repository: the serialised forms are kept per
+ * repository and rebuilt when anything they are made of differs (compared on each use, so no mutation path
+ * has to remember to invalidate them). The nested objects are shared between callers, who only ever add
+ * top-level keys to their own copy.
+ */
+const repoJsonCache = new WeakMap<Repo, RepoJson>();
+
+function repoInputs(urls: Urls, state: State, repo: Repo): unknown[] {
+  const owner = state.account(repo.ownerId);
+  let openPulls = 0;
+  for (const p of state.pullsOf(repo.id)) if (p.state === 'open') openPulls++;
+  return [
+    urls.apiBase, urls.webBase, owner, owner.id, owner.login, owner.node_id, owner.type, owner.site_admin,
+    repo.id, repo.node_id, repo.name, repo.private, repo.description, repo.fork, repo.created_at, repo.updated_at,
+    repo.pushed_at, repo.archived, repo.default_branch, openPulls,
+  ];
+}
+
+function sameInputs(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function cachedRepo(urls: Urls, state: State, repo: Repo): RepoJson {
+  const inputs = repoInputs(urls, state, repo);
+  const hit = repoJsonCache.get(repo);
+  if (hit && sameInputs(hit.inputs, inputs)) return hit;
+  const minimal = buildMinimalRepo(urls, state, repo);
+  const entry: RepoJson = { inputs, minimal, full: buildFullRepo(urls, state, repo, minimal, inputs[inputs.length - 1] as number) };
+  repoJsonCache.set(repo, entry);
+  return entry;
+}
+
+function buildMinimalRepo(urls: Urls, state: State, repo: Repo): Record<string, unknown> {
   const full = state.fullName(repo);
   return {
     id: repo.id,
@@ -66,13 +120,13 @@ export function minimalRepo(urls: Urls, state: State, repo: Repo): Record<string
   };
 }
 
-/** `repository` / `full-repository` (GET /repos/{owner}/{repo}, webhook `repository`). */
-export function fullRepo(urls: Urls, state: State, repo: Repo, permission?: Permission | null): Record<string, unknown> {
+function buildFullRepo(urls: Urls, state: State, repo: Repo, minimal: Record<string, unknown>, openPulls: number): Record<string, unknown> {
   const full = state.fullName(repo);
   const host = new URL(urls.webBase).host;
-  const openPulls = state.pullsOf(repo.id).filter((p) => p.state === 'open').length;
-  // Object.assign, not `{...minimal, ...}`: V8 builds a spread of a large object plus many keys very slowly.
-  const out: Record<string, unknown> = Object.assign(minimalRepo(urls, state, repo), {
+  // One spread literal, not Object.assign: an object given this many keys by Object.assign goes to V8's slow
+  // dictionary mode, which makes every later copy and JSON.stringify of it several times slower.
+  return {
+    ...minimal,
     created_at: isoSeconds(repo.created_at),
     updated_at: isoSeconds(repo.updated_at),
     pushed_at: repo.pushed_at === null ? null : isoSeconds(repo.pushed_at),
@@ -106,9 +160,7 @@ export function fullRepo(urls: Urls, state: State, repo: Repo, permission?: Perm
     open_issues: openPulls,
     watchers: 0,
     default_branch: repo.default_branch,
-  });
-  if (permission !== undefined && permission !== null) out.permissions = permissionFlags(permission);
-  return out;
+  };
 }
 
 /** `{admin, maintain, push, triage, pull}` for a permission level. */

@@ -4,6 +4,7 @@
  * pair so snapshots include them.
  */
 import type { Clock } from '../clock.js';
+import { GroupIndex } from './group-index.js';
 import type {
   Account, App, Delivery, Deployment, GitObject, Hook, Installation, IssueComment, OAuthCode, OrgMembership,
   PullRequest, Repo, Review, CommitStatus, Team, Token,
@@ -116,12 +117,47 @@ export class State {
   }
 
   pull(repoId: number, number: number): PullRequest | undefined {
-    for (const p of this.pulls.values()) if (p.repoId === repoId && p.number === number) return p;
+    for (const p of this.pullIndex.get(this.pulls, `${repoId}#${number}`)) return p;
     return undefined;
   }
 
+  /** The repository's pull requests, in creation order. */
   pullsOf(repoId: number): PullRequest[] {
-    return [...this.pulls.values()].filter((p) => p.repoId === repoId);
+    return [...this.repoPullIndex.get(this.pulls, String(repoId))];
+  }
+
+  // Requests look these up all the time and the maps only grow: indexes instead of scans (group-index.ts).
+  private readonly pullIndex = new GroupIndex<PullRequest>((p) => `${p.repoId}#${p.number}`);
+  private readonly repoPullIndex = new GroupIndex<PullRequest>((p) => String(p.repoId));
+  private readonly commentIndex = new GroupIndex<IssueComment>((c) => `${c.repoId}#${c.number}`);
+  private readonly statusIndex = new GroupIndex<CommitStatus>((s) => `${s.repoId}#${s.sha}`);
+
+  /** Comments on issue/PR `number` of a repository, in creation order. */
+  commentsOf(repoId: number, number: number): Iterable<IssueComment> {
+    return this.commentIndex.get(this.comments, `${repoId}#${number}`);
+  }
+
+  commentCount(repoId: number, number: number): number {
+    return this.commentIndex.count(this.comments, `${repoId}#${number}`);
+  }
+
+  addComment(c: IssueComment): void {
+    this.comments.set(c.id, c);
+    this.commentIndex.added(this.comments, c.id, c);
+  }
+
+  deleteComment(c: IssueComment): void {
+    if (this.comments.delete(c.id)) this.commentIndex.deleted(this.comments, c.id, c);
+  }
+
+  /** Commit statuses of `sha` in a repository, in creation order. */
+  statusesOf(repoId: number, sha: string): Iterable<CommitStatus> {
+    return this.statusIndex.get(this.statuses, `${repoId}#${sha}`);
+  }
+
+  addStatus(s: CommitStatus): void {
+    this.statuses.set(s.id, s);
+    this.statusIndex.added(this.statuses, s.id, s);
   }
 
   /** Installations of an app that can see a repository. */
