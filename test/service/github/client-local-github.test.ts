@@ -109,6 +109,19 @@ test('5xx answers are retried through the adapter, every attempt counted', async
   assert.deepEqual(calls.toJSON()[REPO], { requests: 3, notModified: 0, rateLimited: 0, errors: 2 });
 });
 
+test('a revalidated GET that fails with a 5xx is retried as a revalidation and answered from the cache', async () => {
+  const s = settings();
+  const gh = createGitHubClient(s, token);
+  const first = await gh.rest.repos.get({ owner: 'acme', repo: 'widgets' });
+  lg.faults.add({ method: 'GET', path: '/repos/acme/widgets', kind: 'status', status: 503, times: 1 });
+  const { result, calls } = await countGitHubCalls(() => gh.rest.repos.get({ owner: 'acme', repo: 'widgets' }));
+  assert.equal(result.status, 200);
+  assert.deepEqual(result.data, first.data);
+  assert.deepEqual(calls.toJSON()[REPO], { requests: 2, notModified: 1, rateLimited: 0, errors: 1 });
+  assert.equal(s.cache!.hits, 1);
+  assert.equal(s.cache!.size, 1, 'the failed attempt does not forget the entry');
+});
+
 test('a dropped connection is retried; when retries run out the job gets a RequestError 500 saying what happened', async () => {
   lg.faults.add({ method: 'GET', path: '/repos/acme/widgets', kind: 'timeout', ms: 1, times: 1 });
   const gh = createGitHubClient(settings(), token);
