@@ -13,6 +13,7 @@ import type { JobEvaluator, ParsedDelivery } from '../handle-job.js';
 import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
 import { isEchoOfLatestDecision, latestDecision, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
+import { saveCheckRun, storedCheckRun, type StoredCheckRun } from '../store/check-runs.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
 import { buildReport, errorReport } from './check-output.js';
 import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
@@ -235,12 +236,9 @@ async function evaluateAndReport(
     assertCurrent,
   };
   const previous = await latestDecision(o.sdb, slug, number);
-  // Later evaluations of a head update the run this process completed for it, as long as nobody (another
-  // instance) has reported on the PR since; the first one opens a run `in_progress`.
-  const memo = pulls.checkRun(slug, pull.headSha);
-  const reusable = memo !== undefined && previous !== undefined && previous.headSha === pull.headSha && decisionToken(previous) === memo.decision;
-  const runId = reusable ? memo.id : o.inProgress === false ? undefined : await startCheckRun(gh, ref, pull.headSha, publish);
-  if (!reusable && memo !== undefined) pulls.forgetCheckRun(slug, pull.headSha);
+  const reuse = await reusableRun(o, pulls, slug, pull.headSha, previous);
+  const reusable = reuse !== undefined;
+  const runId = reuse ?? (o.inProgress === false ? undefined : await startCheckRun(gh, ref, pull.headSha, publish));
   try {
     const run = { id: runId, reused: reusable, previous };
     return await decideAndPublish(o, pulls, access, { ref, repoData: target.repoData, pull, commits }, run, publish, job, log, now);
@@ -250,18 +248,49 @@ async function evaluateAndReport(
       const report = errorReport(err instanceof Error ? err.message : String(err));
       try {
         // Logged like any decision, so the echo of this status is recognised as ours too.
+        const decidedAt = now();
+        const deliveries = job.deliveries.map((x) => x.id);
+        const stored = runStored(o, slug, pull.headSha, runId, { decidedAt, deliveries });
         await recordDecision(o.sdb, {
-          repo: `${ref.owner}/${ref.repo}`, prNumber: number, headSha: pull.headSha, policy: null, approvers: [], disapprovers: [],
-          configHash: null, state: report.status.state, description: report.status.description, decidedAt: now(),
-          deliveries: job.deliveries.map((x) => x.id),
-        });
-        await publishReport(gh, ref, pull.headSha, report, runId, publish);
+          repo: slug, prNumber: number, headSha: pull.headSha, policy: null, approvers: [], disapprovers: [],
+          configHash: null, state: report.status.state, description: report.status.description, decidedAt, deliveries,
+        }, stored);
+        const posted = await publishReport(gh, ref, pull.headSha, report, runId, publish);
+        if (posted !== undefined && posted !== runId) await saveCheckRun(o.sdb, runStored(o, slug, pull.headSha, posted, { decidedAt, deliveries })!);
       } catch (e) {
         log.warn({ err: e }, 'reporting the failure on the pull request failed too');
       }
     }
     throw err;
   }
+}
+
+/**
+ * The run a later evaluation of a head updates instead of opening another: the one last completed for it,
+ * as long as nobody (another instance) has reported on the PR since — the PR's latest decision must be the
+ * one that run was completed with, so an older run never gets the update while a newer one is showing.
+ * This process's memo first; else the database (a restart, another thread or process posted it).
+ */
+async function reusableRun(o: PipelineOptions, pulls: PullCache, slug: string, headSha: string, previous: Decision | undefined): Promise<number | undefined> {
+  const memo = pulls.checkRun(slug, headSha);
+  if (previous === undefined || previous.headSha !== headSha) {
+    if (memo !== undefined) pulls.forgetCheckRun(slug, headSha);
+    return undefined;
+  }
+  const token = decisionToken(previous);
+  if (memo?.decision === token) return memo.id;
+  const stored = await storedCheckRun(o.sdb, slug, headSha, o.checkRunName);
+  if (stored?.decision === token) {
+    pulls.rememberCheckRun(slug, headSha, { id: stored.runId, decision: token });
+    return stored.runId;
+  }
+  if (memo !== undefined) pulls.forgetCheckRun(slug, headSha);
+  return undefined;
+}
+
+function runStored(o: PipelineOptions, slug: string, headSha: string, runId: number | undefined, d: { decidedAt: number; deliveries: string[] }): StoredCheckRun | undefined {
+  if (runId === undefined) return undefined;
+  return { repo: slug, headSha, name: o.checkRunName, runId, decision: decisionToken(d), at: d.decidedAt };
 }
 
 async function decideAndPublish(
@@ -294,6 +323,8 @@ async function decideAndPublish(
   const previous = run.previous;
   const decidedAt = now();
   const deliveries = job.deliveries.map((x) => x.id);
+  // The run this report goes to is stored with the decision, so any thread or process can reuse it.
+  const stored = gh.createCheckRun ? runStored(o, slug, pull.headSha, run.id, { decidedAt, deliveries }) : undefined;
   await recordDecision(o.sdb, {
     repo: slug,
     prNumber: number,
@@ -306,10 +337,14 @@ async function decideAndPublish(
     description: report.status.description,
     decidedAt,
     deliveries,
-  });
+  }, stored);
   // Logged before posting, so the echo of our own status (a `status` delivery) is recognised as ours.
   const runId = await publishReport(gh, ref, pull.headSha, report, run.id, publish, run.reused);
-  if (runId !== undefined) pulls.rememberCheckRun(slug, pull.headSha, { id: runId, decision: decisionToken({ decidedAt, deliveries }) });
+  if (runId !== undefined) {
+    pulls.rememberCheckRun(slug, pull.headSha, { id: runId, decision: decisionToken({ decidedAt, deliveries }) });
+    // A run other than the one stored above (created completed, or replacing a reused one): store it too.
+    if (runId !== run.id) await saveCheckRun(o.sdb, runStored(o, slug, pull.headSha, runId, { decidedAt, deliveries })!);
+  }
   if (d !== undefined && !d.authorAffirmed && answersFeedback(job)) {
     // Spec §6.4: tell people why an approval by a committer does not count — once per head, not per event.
     const saidSo = previous !== undefined && previous.headSha === pull.headSha && previous.description === report.status.description;

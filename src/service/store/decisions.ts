@@ -6,6 +6,7 @@
 import type { Selectable } from 'kysely';
 import { writeTransaction, type ServiceDb } from '../db/connect.js';
 import type { DecisionsTable } from '../db/schema.js';
+import { putCheckRun, type StoredCheckRun } from './check-runs.js';
 
 export interface Decision {
   repo: string;
@@ -21,8 +22,13 @@ export interface Decision {
   deliveries: string[];
 }
 
-export async function recordDecision(sdb: ServiceDb, d: Decision): Promise<number> {
+/**
+ * Logs a decision; with `checkRun`, also stores the run it is reported on (same transaction: no extra
+ * write per evaluation).
+ */
+export async function recordDecision(sdb: ServiceDb, d: Decision, checkRun?: StoredCheckRun): Promise<number> {
   return writeTransaction(sdb, async (trx) => {
+    if (checkRun !== undefined) await putCheckRun(trx, checkRun);
     const row = await trx
       .insertInto('decisions')
       .values({

@@ -31,6 +31,7 @@ import { createJobHandler } from '../../../src/service/handle-job.js';
 import { createPipelineHandler, type RepoAccess } from '../../../src/service/pipeline/handler.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
 import { testLogger } from '../helpers/logger.js';
+import type { TestDatabaseKind, TestDb } from '../helpers/databases.js';
 import type { RunningService } from '../../../src/service/server.js';
 import { startServeLikeService } from './service-assembly.js';
 import { PullCache } from '../../../src/service/pipeline/pull-cache.js';
@@ -51,6 +52,8 @@ export interface WorldOptions {
   maintainers?: string | null;
   /** More files on the default branch. */
   files?: Record<string, string>;
+  /** The service database (own assembly only; default a SQLite file). */
+  db?: TestDatabaseKind;
 }
 
 export interface CheckRunSeen {
@@ -94,16 +97,21 @@ export class World {
   /** GitHub calls of each evaluation, in order (own assembly only). */
   readonly evaluations: { pr: number; calls: Record<string, { requests: number; notModified: number }>; rateLimitCost: number }[] = [];
   /** What the pipeline knows of PRs and check runs (own assembly only); tests can make it stale. */
-  readonly pulls = new PullCache();
+  pulls = new PullCache();
   /** GitHub calls of each whole job (own assembly only): what each delivery, echoes included, cost. */
   readonly jobs: JobCost[] = [];
   /** Errors the pipeline threw (a job that failed), for assertions. */
   readonly jobErrors: unknown[] = [];
 
   private service: RunningService | undefined;
+  private testDb: TestDb | undefined;
   private makeWorker: () => Worker = () => {
     throw new Error('no worker in this assembly');
   };
+  private buildHandler: () => ReturnType<typeof createJobHandler> = () => {
+    throw new Error('no pipeline in this assembly');
+  };
+  private handler: ReturnType<typeof createJobHandler> | undefined;
 
   private constructor(
     readonly mode: 'app' | 'token',
@@ -138,43 +146,49 @@ export class World {
     for (const u of ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory']) admin.setCollaborator(REPO, u, 'write');
 
     if (this.viaService) return this.startService();
-    this.sdb = openDatabase('sqlite', join(this.dir, 'service.sqlite'));
-    await migrateToLatest(this.sdb);
+    if (o.db !== undefined) {
+      this.testDb = await o.db.create();
+      this.sdb = this.testDb.sdb;
+    } else {
+      this.sdb = openDatabase('sqlite', join(this.dir, 'service.sqlite'));
+      await migrateToLatest(this.sdb);
+    }
     const logger = testLogger;
     this.queue = new JobQueue(this.sdb, { leaseMs: 30_000, maxAttempts: MAX_ATTEMPTS, backoffMs: () => 20 });
-    const Client = createGitHubClientClass({ baseUrl: api_url, cache: new EtagCache(), retryAfterBaseMs: 1, throttling: false });
     const accounts = new AccountStore(this.sdb, createSecretBox(generateSecretKey()));
-    let access: RepoAccess;
-    if (this.mode === 'app') {
-      this.app = admin.createApp('checks-out', { webhook_url: null, webhook_secret: this.hookSecret });
-      access = createAppAccess({ appId: this.app.id, privateKey: this.app.private_key, Client });
-    } else {
-      access = createTokenAccess({ accounts, Client });
-    }
-    const pipeline = createPipelineHandler({
-      sdb: this.sdb,
-      access,
-      membership: new MembershipCache({ ttlMs: 60_000 }),
-      env: { brandingName: 'checks-out' },
-      brandingShort: 'checks-out',
-      statusContext: CONTEXT,
-      checkRunName: RUN_NAME,
-      publicUrl: 'http://checks-out.test',
-      logger,
-      maxAttempts: MAX_ATTEMPTS,
-      pulls: this.pulls,
-      now: () => this.clock.now(),
-      followUp: async (f) => {
-        await this.queue.enqueue(f);
-        this.worker.wake();
-      },
-      onEvaluated: (e) => this.evaluations.push({ pr: e.pr, calls: e.calls.toJSON(), rateLimitCost: e.calls.rateLimitCost }),
-    });
-    const handler = createJobHandler({ sdb: this.sdb, evaluate: pipeline });
+    if (this.mode === 'app') this.app = admin.createApp('checks-out', { webhook_url: null, webhook_secret: this.hookSecret });
+    // Everything a process holds in memory (ETag cache, installation tokens, PR records, check-run ids,
+    // membership) is built here, so `restartPipeline` can start from nothing but the database.
+    this.buildHandler = () => {
+      const Client = createGitHubClientClass({ baseUrl: api_url, cache: new EtagCache(), retryAfterBaseMs: 1, throttling: false });
+      const access: RepoAccess = this.app ? createAppAccess({ appId: this.app.id, privateKey: this.app.private_key, Client }) : createTokenAccess({ accounts, Client });
+      const pipeline = createPipelineHandler({
+        sdb: this.sdb,
+        access,
+        membership: new MembershipCache({ ttlMs: 60_000 }),
+        env: { brandingName: 'checks-out' },
+        brandingShort: 'checks-out',
+        statusContext: CONTEXT,
+        checkRunName: RUN_NAME,
+        publicUrl: 'http://checks-out.test',
+        logger,
+        maxAttempts: MAX_ATTEMPTS,
+        pulls: this.pulls,
+        now: () => this.clock.now(),
+        followUp: async (f) => {
+          await this.queue.enqueue(f);
+          this.worker.wake();
+        },
+        onEvaluated: (e) => this.evaluations.push({ pr: e.pr, calls: e.calls.toJSON(), rateLimitCost: e.calls.rateLimitCost }),
+      });
+      return createJobHandler({ sdb: this.sdb, evaluate: pipeline });
+    };
+    this.handler = this.buildHandler();
     this.makeWorker = () => new Worker({
       queue: this.queue,
       handler: async (job, ctx) => {
         try {
+          const handler = this.handler!;
           const { calls } = await countGitHubCalls(() => handler(job, ctx));
           const deliveries = job.deliveries.map((d) => (d.action ? `${d.event}.${d.action}` : d.event));
           this.jobs.push({ deliveries, calls: calls.toJSON(), requests: calls.total, rateLimitCost: calls.rateLimitCost });
@@ -237,6 +251,20 @@ export class World {
   }
 
   async resumeWorkers(): Promise<void> {
+    this.worker = this.makeWorker();
+    this.worker.start();
+    await this.settle();
+  }
+
+  /**
+   * A restart of the worker side (own assembly): the worker stops, and the pipeline comes back with empty
+   * in-memory caches (PR records, check-run ids, membership, ETags, installation tokens); only the
+   * database remembers.
+   */
+  async restartPipeline(): Promise<void> {
+    await this.worker.stop(5000);
+    this.pulls = new PullCache();
+    this.handler = this.buildHandler();
     this.worker = this.makeWorker();
     this.worker.start();
     await this.settle();
@@ -388,7 +416,8 @@ export class World {
     await this.worker?.stop(2000).catch(() => {});
     await this.lg.webhooks.idle().catch(() => {});
     await this.lg.close().catch(() => {});
-    if (!this.service) await this.sdb?.close().catch(() => {});
+    if (this.testDb) await this.testDb.cleanup().catch(() => {});
+    else if (!this.service) await this.sdb?.close().catch(() => {});
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

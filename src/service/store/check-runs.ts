@@ -1,0 +1,46 @@
+/**
+ * The check run checks-out opened on each head (per run name) and the decision it last reported, so that a
+ * restart, another worker thread or another process updates that run instead of opening a new one (one
+ * write instead of two). The pipeline keeps an in-memory memo as the fast path and falls back to this.
+ * Repository names are stored lower-case (GitHub names are case-insensitive).
+ */
+import type { Kysely } from 'kysely';
+import { writeTransaction, type ServiceDb } from '../db/connect.js';
+import type { Database } from '../db/schema.js';
+
+export interface StoredCheckRun {
+  repo: string;
+  headSha: string;
+  name: string;
+  runId: number;
+  /** `decisionToken` of the decision the run was (or is being) completed with. */
+  decision: string;
+  at: number;
+}
+
+/** Upserts inside a caller's write transaction (recordDecision writes it with the decision it reports). */
+export async function putCheckRun(trx: Kysely<Database>, r: StoredCheckRun): Promise<void> {
+  const values = { repo: r.repo.toLowerCase(), head_sha: r.headSha, name: r.name, run_id: r.runId, decision: r.decision, updated_at: r.at };
+  await trx
+    .insertInto('check_runs')
+    .values(values)
+    .onConflict((oc) => oc.columns(['repo', 'head_sha', 'name']).doUpdateSet({ run_id: values.run_id, decision: values.decision, updated_at: values.updated_at }))
+    .execute();
+}
+
+export async function saveCheckRun(sdb: ServiceDb, r: StoredCheckRun): Promise<void> {
+  await writeTransaction(sdb, (trx) => putCheckRun(trx, r));
+}
+
+/** The run stored for (repo, head, name), or undefined. */
+export async function storedCheckRun(sdb: ServiceDb, repo: string, headSha: string, name: string): Promise<{ runId: number; decision: string } | undefined> {
+  const row = await sdb.db
+    .selectFrom('check_runs')
+    .select(['run_id', 'decision'])
+    .where('repo', '=', repo.toLowerCase())
+    .where('head_sha', '=', headSha)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  // PostgreSQL BIGINT may come back as a string depending on the driver's parsers.
+  return row === undefined ? undefined : { runId: Number(row.run_id), decision: row.decision };
+}
