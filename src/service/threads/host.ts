@@ -36,7 +36,9 @@ async function main(init: ThreadInit): Promise<void> {
   } catch (err) {
     logger.debug({ err }, 'could not lower the worker thread priority');
   }
-  const sdb = openDatabase(config.db.driver, config.db.source);
+  // Blocking briefly on SQLite's lock is harmless here (only this thread's evaluations wait, and the holder is
+  // always another thread or process), and it beats polling (bench/service/queue-contention.ts).
+  const sdb = openDatabase(config.db.driver, config.db.source, { busyTimeoutMs: 100 });
   const metrics = createServiceMetrics();
   const late: { worker?: Worker } = {};
   const deps = createServiceDeps(config, sdb, { logger, metrics, secretKey: config.secretKey, wake: () => {
