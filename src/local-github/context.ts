@@ -106,7 +106,11 @@ export function createContext(deps: { state: State; clock: Clock; urls: Urls; we
     hasAppPermission,
     paginate: (req, reply, items, selfUrl) => paginate(req, reply, items, selfUrl),
     repoApiUrlById: (r, rest) => urls.api(`/repositories/${r.id}${rest}`),
-    pullsForHead: (r, sha) => state.pullsOf(r.id).filter((p) => p.state === 'open' && p.head.sha === sha && p.head.repoId === r.id),
+    pullsForHead: (r, sha) => {
+      const out: PullRequest[] = [];
+      for (const p of state.pullsIn(r.id)) if (p.state === 'open' && p.head.sha === sha && p.head.repoId === r.id) out.push(p);
+      return out;
+    },
     actor(req) {
       const c = caller(req);
       if (c.kind === 'user') return state.account(c.userId!);

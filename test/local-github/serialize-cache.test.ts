@@ -6,6 +6,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorld, seedBasic, type World } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { payloadJson } from '../../src/local-github/events/payload-json.js';
+import { knownRepoJson } from '../../src/local-github/serialize/repos.js';
 
 let w: World;
 let rx: Receiver;
@@ -129,6 +131,35 @@ test('statuses: lists, combined state and the per-context limit see every status
   assert.equal((await alice.repos.getCombinedStatusForRef({ owner: 'acme', repo: 'widgets', ref: main })).data.state, 'failure');
   w.lg.state.restore(snap);
   assert.equal((await alice.repos.getCombinedStatusForRef({ owner: 'acme', repo: 'widgets', ref: main })).data.state, 'success');
+});
+
+test('webhook bodies reuse the repository JSON only while the repository object is untouched', () => {
+  const repo = w.lg.admin.repo('acme/widgets');
+  const serialize = w.lg.ctx.serialize;
+  const same = (body: Record<string, unknown>) => assert.equal(payloadJson(body), JSON.stringify(body));
+  same({ action: 'created', repository: serialize.repo(repo), sender: serialize.user(w.lg.state.accountByLogin('alice')!), skipped: undefined, f: () => 1 });
+  same({ repository: serialize.repo(repo, 'admin') });
+  same({ repository: serialize.minimalRepo(repo) });
+  assert.equal(knownRepoJson(serialize.repo(repo)), JSON.stringify(serialize.repo(repo)));
+  assert.equal(knownRepoJson(serialize.repo(repo, 'read')), undefined);
+  const changed = serialize.repo(repo);
+  changed.name = 'renamed';
+  assert.equal(knownRepoJson(changed), undefined);
+  same({ repository: changed });
+  const added = serialize.repo(repo);
+  added.organization = { login: 'acme' };
+  same({ repository: added });
+  const removed = serialize.repo(repo);
+  delete removed.topics;
+  same({ repository: removed });
+  const reordered = serialize.repo(repo);
+  const id = reordered.id;
+  delete reordered.id;
+  reordered.id = id;
+  same({ repository: reordered });
+  same({ repository: { ...serialize.repo(repo), stargazers: 0 } });
+  same({ nested: { repository: serialize.repo(repo) }, list: [serialize.repo(repo)], n: 1, s: 'x', z: null });
+  same({});
 });
 
 test('pull request lookups by number and per repository follow new PRs and a reset', async () => {

@@ -45,7 +45,7 @@ export class ChecksRenderer {
   pullRequests(repoId: number, sha: string, headBranch: string | null): Json[] {
     const repo = this.repoOf(repoId);
     const out: Json[] = [];
-    for (const pr of this.ctx.state.pullsOf(repoId)) {
+    for (const pr of this.ctx.state.pullsIn(repoId)) {
       if (pr.state !== 'open' || pr.head.repoId !== repoId) continue;
       if (pr.head.sha !== sha && (headBranch === null || pr.head.ref !== headBranch)) continue;
       out.push({

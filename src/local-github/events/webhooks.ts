@@ -7,6 +7,7 @@ import type { State } from '../state/store.js';
 import { installationCovers } from '../state/store.js';
 import type { App, Delivery, Hook, Installation, Repo } from '../state/types.js';
 import { postWebhook } from './http-post.js';
+import { payloadJson } from './payload-json.js';
 
 export type Receiver =
   | { kind: 'hook'; hook: Hook }
@@ -117,7 +118,7 @@ export class WebhookService {
       }
     }
     if (!url) return Promise.resolve(null);
-    const json = JSON.stringify(body);
+    const json = payloadJson(body);
     const raw = form ? `payload=${encodeURIComponent(json)}` : json;
     headers['content-type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';
     headers['user-agent'] = this.userAgent;
@@ -172,5 +173,14 @@ export class WebhookService {
 }
 
 export function installationNodeId(id: number): string {
-  return Buffer.from(`019:Integration::Installation${id}`).toString('base64');
+  let text = installationNodeIds.get(id);
+  if (text === undefined) {
+    text = Buffer.from(`019:Integration::Installation${id}`).toString('base64');
+    // Ids come from the state, not from requests; the bound only keeps a long run's map small.
+    if (installationNodeIds.size >= 10_000) installationNodeIds.clear();
+    installationNodeIds.set(id, text);
+  }
+  return text;
 }
+
+const installationNodeIds = new Map<number, string>();

@@ -10,7 +10,7 @@ export function authorAssociation(ctx: LocalGitHubContext, repo: Repo, user: Acc
   const owner = ctx.state.accounts.get(repo.ownerId);
   if (owner?.type === 'Organization' && ctx.state.orgMembers.get(owner.id)?.get(user.id)?.state === 'active') return 'MEMBER';
   if (repo.collaborators.has(user.id)) return 'COLLABORATOR';
-  if (ctx.state.pullsOf(repo.id).some((p) => p.userId === user.id && p.merged_at !== null)) return 'CONTRIBUTOR';
+  for (const p of ctx.state.pullsIn(repo.id)) if (p.userId === user.id && p.merged_at !== null) return 'CONTRIBUTOR';
   return 'NONE';
 }
 

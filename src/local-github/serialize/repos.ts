@@ -57,9 +57,31 @@ export function minimalRepo(urls: Urls, state: State, repo: Repo): Record<string
 /** `repository` / `full-repository` (GET /repos/{owner}/{repo}, webhook `repository`). */
 export function fullRepo(urls: Urls, state: State, repo: Repo, permission?: Permission | null): Record<string, unknown> {
   // A fresh top-level object every time: callers add keys (`permissions`, `organization`) to what they get.
-  const out: Record<string, unknown> = { ...cachedRepo(urls, state, repo).full };
+  const entry = cachedRepo(urls, state, repo);
+  const out: Record<string, unknown> = { ...entry.full };
   if (permission !== undefined && permission !== null) out.permissions = permissionFlags(permission);
+  else copies.set(out, entry);
   return out;
+}
+
+/** Copies `fullRepo` handed out, and the cache entry each was copied from. */
+const copies = new WeakMap<object, RepoJson>();
+
+/**
+ * The JSON text of `value` when it is a `fullRepo` copy nobody has changed since (same keys, same values as
+ * the cached repository): webhook bodies embed it without stringifying the repository again.
+ */
+export function knownRepoJson(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const entry = copies.get(value);
+  if (!entry) return undefined;
+  const copy = value as Record<string, unknown>;
+  let i = 0;
+  for (const key in copy) {
+    if (key !== entry.keys[i++] || copy[key] !== entry.full[key]) return undefined;
+  }
+  if (i !== entry.keys.length) return undefined;
+  return (entry.json ??= JSON.stringify(entry.full));
 }
 
 interface RepoJson {
@@ -67,6 +89,9 @@ interface RepoJson {
   inputs: unknown[];
   minimal: Record<string, unknown>;
   full: Record<string, unknown>;
+  /** The keys of `full` in order, and its JSON text once a webhook needed it. */
+  keys: string[];
+  json?: string;
 }
 
 /**
@@ -80,7 +105,7 @@ const repoJsonCache = new WeakMap<Repo, RepoJson>();
 function repoInputs(urls: Urls, state: State, repo: Repo): unknown[] {
   const owner = state.account(repo.ownerId);
   let openPulls = 0;
-  for (const p of state.pullsOf(repo.id)) if (p.state === 'open') openPulls++;
+  for (const p of state.pullsIn(repo.id)) if (p.state === 'open') openPulls++;
   return [
     urls.apiBase, urls.webBase, owner, owner.id, owner.login, owner.node_id, owner.type, owner.site_admin,
     repo.id, repo.node_id, repo.name, repo.private, repo.description, repo.fork, repo.created_at, repo.updated_at,
@@ -99,7 +124,8 @@ function cachedRepo(urls: Urls, state: State, repo: Repo): RepoJson {
   const hit = repoJsonCache.get(repo);
   if (hit && sameInputs(hit.inputs, inputs)) return hit;
   const minimal = buildMinimalRepo(urls, state, repo);
-  const entry: RepoJson = { inputs, minimal, full: buildFullRepo(urls, state, repo, minimal, inputs[inputs.length - 1] as number) };
+  const full = buildFullRepo(urls, state, repo, minimal, inputs[inputs.length - 1] as number);
+  const entry: RepoJson = { inputs, minimal, full, keys: Object.keys(full) };
   repoJsonCache.set(repo, entry);
   return entry;
 }

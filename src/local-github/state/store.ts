@@ -126,6 +126,11 @@ export class State {
     return [...this.repoPullIndex.get(this.pulls, String(repoId))];
   }
 
+  /** `pullsOf` without the copy, for loops that only read (do not change `pulls` while iterating). */
+  pullsIn(repoId: number): Iterable<PullRequest> {
+    return this.repoPullIndex.get(this.pulls, String(repoId));
+  }
+
   // Requests look these up all the time and the maps only grow: indexes instead of scans (group-index.ts).
   private readonly pullIndex = new GroupIndex<PullRequest>((p) => `${p.repoId}#${p.number}`);
   private readonly repoPullIndex = new GroupIndex<PullRequest>((p) => String(p.repoId));
