@@ -25,6 +25,11 @@ export const HANDLED_EVENTS: ReadonlySet<string> = new Set([
   'installation',
   'installation_repositories',
   'repository',
+  // Membership changes: cached org/team/collaborator answers are re-read (pipeline/membership-sync.ts).
+  'membership',
+  'team',
+  'organization',
+  'member',
 ]);
 
 /** What intake needs of the queue: a batch insert (one transaction for deliveries that arrive together) and the depth. */

@@ -20,6 +20,7 @@ import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
 import type { CommitData, PrGitHub, PullData, RepoData, RepoRef } from './github-port.js';
 import type { PolicyEnv } from './load-policy.js';
 import type { MembershipCache } from './membership-cache.js';
+import { announceMembershipChanges, syncMembership } from './membership-sync.js';
 import { publishReport, startCheckRun, type PublishOptions } from './publish.js';
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
@@ -108,7 +109,10 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
     const log = ctx.logger.child({ job: job.key, deliveries: job.deliveries.map((d) => d.id) });
     for (const i of t.ignored) log.debug({ delivery: i.id, why: i.why }, 'delivery needs no evaluation');
     for (const p of t.pushes) await recordPushTime(o.sdb, p.repo, p.sha, p.at, p.source);
-    if (t.refresh) o.membership.clear();
+    if (t.membershipOrgs.size > 0) {
+      await announceMembershipChanges(o.sdb, t.membershipOrgs, now());
+      log.info({ orgs: [...t.membershipOrgs] }, 'membership changed; cached answers of these organisations will be re-read');
+    }
 
     const shas: ShaTarget[] = [];
     for (const s of t.shas) {
@@ -119,6 +123,10 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
       shas.push(s);
     }
     const repos = new Set([...t.prs.keys(), ...shas.map((s) => s.repo)]);
+    if (repos.size > 0) {
+      await syncMembership(o.sdb, o.membership);
+      if (t.refresh) o.membership.clear();
+    }
     for (const repo of repos) {
       const access = await o.access.forRepo(repo, t.installations.get(repo));
       if (access === undefined) {

@@ -49,10 +49,31 @@ export class MembershipCache {
     };
   }
 
-  /** Drops everything (e.g. on a `membership`/`team` delivery, or when an org's config changes). */
+  /**
+   * The newest membership change (store/membership-changes.ts) this cache has caught up with; undefined
+   * until the first check (see membership-sync.ts).
+   */
+  changesSeen: number | undefined;
+
+  /** Drops everything (e.g. on a re-evaluation request, or when the change log cannot say what changed). */
   clear(): void {
     this.entries.clear();
     this.gen++;
+  }
+
+  /** Drops every answer about organisation `org`: its members, teams, team members and repositories' collaborators. */
+  forgetOrg(org: string): void {
+    const exact = new Set([lookupKey({ kind: 'org-members', org }), lookupKey({ kind: 'org-teams', org })]);
+    // A key with an empty last part is the prefix of every key of that organisation.
+    const prefixes = [lookupKey({ kind: 'team-members', org, team: '' }), lookupKey({ kind: 'collaborators', owner: org, name: '' })];
+    for (const key of [...this.entries.keys()]) {
+      if (exact.has(key) || prefixes.some((p) => key.startsWith(p))) this.entries.delete(key);
+    }
+    this.gen++;
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   /**

@@ -35,6 +35,8 @@ export interface JobTargets {
    * as team membership, may have changed, so cached look-ups should not be trusted.
    */
   refresh: boolean;
+  /** Organisations (lower-case) whose membership changed (org, team or collaborator webhooks). */
+  membershipOrgs: Set<string>;
   /** Deliveries that asked for nothing, with why (for the log). */
   ignored: { id: string; why: string }[];
 }
@@ -64,9 +66,10 @@ const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 const PR_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft']);
 
 export function jobTargets(deliveries: readonly TargetDelivery[], o: TargetOptions): JobTargets {
-  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, ignored: [] };
+  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, membershipOrgs: new Set(), ignored: [] };
   for (const d of deliveries) {
     const ask = classifyDelivery(d.event, d.payload, d.receivedAt, o);
+    for (const org of ask.membershipOrgs) t.membershipOrgs.add(org);
     if (ask.repo !== undefined) {
       const repo = ask.repo;
       if (ask.installation !== undefined) t.installations.set(repo, ask.installation);
@@ -97,23 +100,26 @@ export interface DeliveryAsk {
   pushes: Omit<PushObservation, 'repo'>[];
   /** A person asked for a re-evaluation (see `JobTargets.refresh`); only set along with a target. */
   refresh: boolean;
+  /** Organisations (lower-case) whose membership answers must be re-read (see `JobTargets.membershipOrgs`). */
+  membershipOrgs: string[];
   /** Why it asks for nothing (more): for the log. */
   why?: string;
 }
 
 /** True when the pipeline would do anything at all with the delivery. */
 export function asksForWork(a: DeliveryAsk): boolean {
-  return a.prs.length > 0 || a.shas.length > 0 || a.pushes.length > 0;
+  return a.prs.length > 0 || a.shas.length > 0 || a.pushes.length > 0 || a.membershipOrgs.length > 0;
 }
 
 /** Classifies one parsed delivery; `receivedAt` is the fallback push time. Pure; payload untrusted. */
 export function classifyDelivery(event: string, payload: Obj, receivedAt: number, o: TargetOptions): DeliveryAsk {
-  const ask: DeliveryAsk = { prs: [], shas: [], pushes: [], refresh: false };
+  const ask: DeliveryAsk = { prs: [], shas: [], pushes: [], refresh: false, membershipOrgs: [] };
   const p = obj(payload); // typed as an object, but nothing untrusted is taken on faith
   if (p === undefined) {
     ask.why = 'payload is not a JSON object';
     return ask;
   }
+  if (MEMBERSHIP_EVENTS.has(event)) return membershipChange(event, p, ask);
   const repo = str(obj(p.repository)?.full_name);
   if (repo === undefined || !REPO.test(repo)) {
     ask.why = 'no repository';
@@ -229,6 +235,34 @@ function classify(event: string, p: Obj, receivedAt: number, a: DeliveryAsk, o: 
     default:
       return `${event} needs no evaluation`;
   }
+}
+
+/**
+ * Events that change who belongs to an organisation or team, or who collaborates on a repository: cached
+ * membership answers of that organisation must be re-read (pipeline/membership-sync.ts). Only people
+ * joining or leaving matters; an invitation changes nothing yet.
+ */
+const MEMBERSHIP_EVENTS: ReadonlySet<string> = new Set(['membership', 'team', 'organization', 'member']);
+const ORG_LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+
+function membershipChange(event: string, p: Obj, a: DeliveryAsk): DeliveryAsk {
+  const action = str(p.action);
+  const repo = str(obj(p.repository)?.full_name);
+  if (repo !== undefined && REPO.test(repo)) a.repo = repo;
+  const inst = num(obj(p.installation)?.id);
+  if (inst !== undefined) a.installation = inst;
+  // `member` (collaborators) concerns the repository's owner; the others carry the organisation.
+  const org = str(obj(p.organization)?.login) ?? (event === 'member' ? a.repo?.split('/')[0] : undefined);
+  if (org === undefined || !ORG_LOGIN.test(org)) {
+    a.why = `${event} without an organisation`;
+    return a;
+  }
+  if (event === 'organization' && action !== 'member_added' && action !== 'member_removed' && action !== 'deleted' && action !== 'renamed') {
+    a.why = `organization.${action ?? '?'} changes no membership`;
+    return a;
+  }
+  a.membershipOrgs.push(org.toLowerCase());
+  return a;
 }
 
 /** A suite's or run's PRs, or its head SHA (whose open PRs are looked up) when it lists none. */

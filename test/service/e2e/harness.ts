@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
+import { sign } from '@octokit/webhooks-methods';
 import { AdjustableClock } from '../../../src/local-github/clock.js';
 import { createLocalGitHub, type LocalGitHub } from '../../../src/local-github/server.js';
 import { checksFor } from '../../../src/local-github/checks/index.js';
@@ -92,6 +93,10 @@ export class World {
   intake!: IntakeApp;
   app: App | undefined;
   hookSecret = randomBytes(12).toString('hex');
+  /** Where the intake listens (`…/hook`). */
+  hookUrl = '';
+  /** The app's installation on the org (App mode). */
+  installationId: number | undefined;
   readonly tokens = new Map<string, string>();
   private apiUrl = '';
   /** GitHub calls of each evaluation, in order (own assembly only). */
@@ -217,10 +222,11 @@ export class World {
     await this.intake.listen({ host: '127.0.0.1', port: 0 });
     const addr = this.intake.server.address();
     const hookUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook`;
+    this.hookUrl = hookUrl;
     this.worker.start();
     if (this.app) {
       this.app.webhook_url = hookUrl;
-      admin.install(this.app.id, ORG, 'all');
+      this.installationId = admin.install(this.app.id, ORG, 'all').id;
     } else {
       const userId = await accounts.upsertUser({ login: 'owner', token: this.token('owner'), secret: 'x' });
       await accounts.upsertRepo({ userId, owner: ORG, name: REPO.split('/')[1], hookSecret: this.hookSecret, org: true });
@@ -241,7 +247,8 @@ export class World {
     this.service = service;
     this.sdb = service.sdb;
     this.queue = service.queue;
-    this.lg.admin.install(app.id, ORG, 'all');
+    this.hookUrl = `${service.url}/hook`;
+    this.installationId = this.lg.admin.install(app.id, ORG, 'all').id;
     await this.settle();
   }
 
@@ -355,6 +362,27 @@ export class World {
     const out = await fn();
     await this.settle();
     return out;
+  }
+
+  /**
+   * Sends a signed delivery to the intake as GitHub would, for events the local GitHub does not send
+   * (org and team membership); App mode adds the installation. Returns the HTTP status; waits to settle.
+   */
+  async sendWebhook(event: string, payload: Record<string, unknown>): Promise<number> {
+    const body = JSON.stringify(this.installationId !== undefined ? { ...payload, installation: { id: this.installationId } } : payload);
+    const res = await fetch(this.hookUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': event,
+        'x-github-delivery': randomBytes(8).toString('hex'),
+        'x-hub-signature-256': await sign(this.hookSecret, body),
+      },
+      body,
+    });
+    await res.arrayBuffer();
+    await this.settle();
+    return res.status;
   }
 
   headSha(pr: number): string {

@@ -259,3 +259,33 @@ test('push times come from GitHub\'s clock when the payload carries it (updated_
   );
   assert.deepEqual(t.pushes.map((p) => p.at), [Date.parse('2024-01-01T00:00:10Z'), 1704067220_000, 77, 66, 55]);
 });
+
+test('membership, team, organization and member deliveries announce a membership change of the organisation', async () => {
+  const { triageDelivery } = await import('../../../src/service/intake/triage.js');
+  const organization = { login: 'Acme' };
+  const cases: [string, Record<string, unknown>][] = [
+    ['membership', { action: 'removed', scope: 'team', organization, team: { slug: 'core' }, member: { login: 'bob' } }],
+    ['team', { action: 'added_to_repository', organization, team: { slug: 'core' }, repository }],
+    ['team', { action: 'deleted', organization, team: { slug: 'core' } }],
+    ['organization', { action: 'member_removed', organization, membership: { user: { login: 'bob' } } }],
+    ['member', { action: 'added', repository: { full_name: 'Acme/widgets' }, member: { login: 'erin' } }],
+  ];
+  for (const [event, payload] of cases) {
+    const t = jobTargets([d(event, payload)], O);
+    assert.deepEqual([...t.membershipOrgs], ['acme'], event);
+    assert.equal(t.prs.size + t.shas.length + t.pushes.length, 0, 'nothing to evaluate');
+    assert.equal(triageDelivery(event, payload, O), undefined, `${event} is queued`);
+  }
+  const nothing: [string, unknown][] = [
+    ['organization', { action: 'member_invited', organization }],
+    ['membership', { action: 'added', organization: { login: '../x' } }],
+    ['team', { action: 'edited', team: { slug: 'core' } }],
+    ['membership', { action: 'added', organization: { login: 42 } }],
+    ['membership', '{"__proto__": {"login": "acme"}, "organization": null}'],
+  ];
+  for (const [event, payload] of nothing) {
+    const t = jobTargets([d(event, payload)], O);
+    assert.deepEqual([...t.membershipOrgs], [], JSON.stringify(payload));
+    assert.equal(t.ignored.length, 1);
+  }
+});

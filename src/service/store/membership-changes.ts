@@ -1,0 +1,36 @@
+/**
+ * The membership change log: one row per organisation whose membership (org members, teams, collaborators)
+ * a webhook said changed. Every worker thread and process compares the newest id with the last one it saw
+ * (one read of the primary key's maximum) before trusting its cached membership answers, and re-reads the
+ * organisations that changed since. Rows older than a week are pruned: a cache that far behind re-reads
+ * everything (its answers have long expired anyway).
+ */
+import { writeTransaction, type ServiceDb } from '../db/connect.js';
+
+const KEEP_MS = 7 * 24 * 3600_000;
+
+export async function recordMembershipChange(sdb: ServiceDb, org: string, at: number): Promise<void> {
+  await writeTransaction(sdb, async (trx) => {
+    await trx.insertInto('membership_changes').values({ org: org.toLowerCase(), changed_at: at }).execute();
+    await trx.deleteFrom('membership_changes').where('changed_at', '<', at - KEEP_MS).execute();
+  });
+}
+
+/** The newest change id (0 when there is none). */
+export async function latestMembershipChange(sdb: ServiceDb): Promise<number> {
+  const row = await sdb.db.selectFrom('membership_changes').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return row?.id === null || row?.id === undefined ? 0 : Number(row.id);
+}
+
+/**
+ * The organisations changed after change `after` (up to `limit` rows, oldest first), or undefined when
+ * rows after it were pruned (the caller must forget everything).
+ */
+export async function membershipChangesSince(sdb: ServiceDb, after: number, limit = 500): Promise<{ upTo: number; orgs: Set<string> } | undefined> {
+  const rows = await sdb.db.selectFrom('membership_changes').select(['id', 'org']).where('id', '>', after).orderBy('id').limit(limit).execute();
+  if (rows.length === limit) return undefined;
+  const oldest = await sdb.db.selectFrom('membership_changes').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst();
+  // Nothing left between `after` and the oldest row: rows this cache never saw may have been pruned.
+  if (after > 0 && oldest?.id !== null && oldest?.id !== undefined && Number(oldest.id) > after + 1) return undefined;
+  return { upTo: rows.length > 0 ? Number(rows.at(-1)!.id) : after, orgs: new Set(rows.map((r) => r.org)) };
+}

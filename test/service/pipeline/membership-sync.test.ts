@@ -1,0 +1,106 @@
+/**
+ * The membership change log across "processes" (two connections to one database, each with its own
+ * cache): a change recorded by one makes the other forget that organisation's answers (and only those)
+ * at its next check. Against the local GitHub over real HTTP; SQLite and PostgreSQL.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Octokit } from '@octokit/rest';
+import { createLocalGitHub } from '../../../src/local-github/server.js';
+import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
+import { announceMembershipChanges, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
+import { octokitPort } from '../../../src/service/pipeline/octokit-port.js';
+import { latestMembershipChange, membershipChangesSince, recordMembershipChange } from '../../../src/service/store/membership-changes.js';
+import type { Lookup } from '../../../src/policy/maintainers/index.js';
+import { testDatabases } from '../helpers/databases.js';
+
+const LOOKUPS: Lookup[] = [
+  { kind: 'team-members', org: 'acme', team: 'core' },
+  { kind: 'org-members', org: 'acme' },
+  { kind: 'collaborators', owner: 'acme', name: 'widgets' },
+  { kind: 'team-members', org: 'other', team: 'ops' },
+];
+
+async function github() {
+  const lg = createLocalGitHub();
+  const { api_url } = await lg.start(0);
+  const { token } = lg.admin.createUser('owner');
+  for (const u of ['bob', 'carol', 'olga']) lg.admin.createUser(u);
+  lg.admin.createOrg('acme', { admins: ['owner'], members: ['bob', 'carol'] });
+  lg.admin.createTeam('acme', 'core', { members: ['bob', 'carol'] });
+  lg.admin.createOrg('other', { admins: ['owner'], members: ['olga'] });
+  lg.admin.createTeam('other', 'ops', { members: ['olga'] });
+  lg.admin.createRepo('acme/widgets', { files: { 'README.md': 'x\n' } });
+  const gh = octokitPort(new Octokit({ baseUrl: api_url, auth: token }), { checks: false });
+  return { lg, gh };
+}
+
+const logins = (v: readonly { login: string }[] | null | undefined) => v?.map((p) => p.login).sort();
+
+for (const kind of testDatabases()) {
+  describe(`membership change log (${kind.name})`, { skip: kind.skip }, () => {
+    test('a change recorded by one process makes another re-read that organisation only', async () => {
+      const db = await kind.create();
+      const { lg, gh } = await github();
+      try {
+        const other = db.openAnother();
+        const here = new MembershipCache({ ttlMs: 3_600_000 });
+        const there = new MembershipCache({ ttlMs: 3_600_000 });
+        for (const c of [here, there]) {
+          await syncMembership(db.sdb, c);
+          await c.fetch(gh, LOOKUPS);
+        }
+        lg.admin.removeTeamMember('acme', 'core', 'bob');
+        lg.admin.removeTeamMember('other', 'ops', 'olga');
+        // Nothing announced: both still trust their answers.
+        await syncMembership(other, there);
+        assert.deepEqual(logins(there.membership().teamMembers('acme', 'core')), ['bob', 'carol']);
+
+        await announceMembershipChanges(db.sdb, ['acme'], Date.now());
+        const generation = there.generation();
+        await syncMembership(other, there);
+        assert.ok(there.generation() > generation, 'cached policies expanded before the change are not reused');
+        assert.equal(there.membership().teamMembers('acme', 'core'), undefined, 'acme answers forgotten');
+        assert.equal(there.membership().orgMembers('acme'), undefined);
+        assert.equal(there.membership().collaborators('acme', 'widgets'), undefined);
+        assert.deepEqual(logins(there.membership().teamMembers('other', 'ops')), ['olga'], 'other orgs kept until their own change (or TTL)');
+        await there.fetch(gh, LOOKUPS);
+        assert.deepEqual(logins(there.membership().teamMembers('acme', 'core')), ['carol']);
+        // A second check with nothing new changes nothing.
+        const settled = there.generation();
+        await syncMembership(other, there);
+        assert.equal(there.generation(), settled);
+        // The first process catches up too.
+        await syncMembership(db.sdb, here);
+        assert.equal(here.membership().teamMembers('acme', 'core'), undefined);
+      } finally {
+        await lg.close();
+        await db.cleanup();
+      }
+    });
+
+    test('a cache whose first check finds answers, or that fell behind pruned rows, forgets everything', async () => {
+      const db = await kind.create();
+      const { lg, gh } = await github();
+      try {
+        const cache = new MembershipCache({ ttlMs: 3_600_000 });
+        await cache.fetch(gh, LOOKUPS);
+        await recordMembershipChange(db.sdb, 'other', 1_000);
+        await syncMembership(db.sdb, cache);
+        assert.equal(cache.size, 0, 'answers older than the first check cannot be placed in the log');
+        await cache.fetch(gh, LOOKUPS);
+        const seen = await latestMembershipChange(db.sdb);
+        // Two changes a week apart: recording the second prunes the first, which this cache never saw.
+        await recordMembershipChange(db.sdb, 'acme', 2_000);
+        await recordMembershipChange(db.sdb, 'nobody', 2_000 + 8 * 24 * 3600_000);
+        assert.equal(await membershipChangesSince(db.sdb, seen), undefined);
+        await syncMembership(db.sdb, cache);
+        assert.equal(cache.size, 0);
+        assert.equal(cache.changesSeen, await latestMembershipChange(db.sdb));
+      } finally {
+        await lg.close();
+        await db.cleanup();
+      }
+    });
+  });
+}
