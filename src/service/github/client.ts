@@ -1,8 +1,10 @@
 /**
- * The Octokit every part of the service uses: @octokit/rest + retry (5xx, network errors, with backoff) +
- * throttling (primary and secondary rate limits, honouring Retry-After and x-ratelimit-reset), plus our own
- * request hook that revalidates GETs with ETags and counts every request by route template (metrics and
- * the per-evaluation counter; see route-template.ts). The hook is registered before retry/throttling, so it sees each retry.
+ * The Octokit every part of the service uses: @octokit/rest + three request hooks of our own, innermost first:
+ * ETag revalidation of GETs and counting of every request by route template (metrics and the per-evaluation
+ * counter; see route-template.ts), retries of 5xx/network failures (retry.ts), and rate limits plus one
+ * write at a time per identity (rate-limit.ts). The counting hook is innermost, so it sees each retry.
+ * Octokit's plugin-retry/plugin-throttling are not used: their Bottleneck limiters cost ~6 ms and ~16 ms of
+ * timers per request (bench/github-client).
  * A rate-limit wait longer than `maxInlineWaitSeconds` is not slept through: the error reaches the job,
  * and the queue reschedules it for when GitHub allows (see queue/retry-after.ts).
  * Requests go out through `createHttpFetch` (node:http, keep-alive, one socket pool per class), which hands
@@ -11,13 +13,14 @@
  */
 import { createHash } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
-import { retry } from '@octokit/plugin-retry';
-import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.js';
 import { currentCallCounter } from './call-count.js';
 import type { EtagCache } from './etag-cache.js';
 import { createHttpFetch, decodesBody } from './http-fetch.js';
+import type { OctokitPlugin } from './plugin.js';
+import { rateLimitOf, rateLimitPlugin, type RateLimitInfo } from './rate-limit.js';
+import { retryPlugin } from './retry.js';
 import { Revalidation } from './revalidation.js';
 import { routeTemplate } from './route-template.js';
 
@@ -27,13 +30,20 @@ export interface GitHubClientSettings {
   cache?: EtagCache;
   metrics?: ServiceMetrics;
   logger?: Logger;
-  /** Retries of 5xx/network failures (default 3). */
+  /** Retries of 5xx/network failures (default 3; a call's `request.retries` overrides it). */
   retries?: number;
   /** Milliseconds per unit of backoff/Retry-After second (default 1000; tests use 1). */
   retryAfterBaseMs?: number;
   /** Rate-limit retries slept through in-process (default 2). */
   rateLimitRetries?: number;
+  /** Longest rate-limit wait slept through in-process (default 60 s); longer ones go to the queue. */
   maxInlineWaitSeconds?: number;
+  /**
+   * Minimum milliseconds between the starts of two writes of one identity (default 0: one at a time, back
+   * to back). GitHub recommends spacing content-creating requests (about a second); a secondary-limit
+   * answer makes the client wait as told whatever this is.
+   */
+  writeIntervalMs?: number;
   /** Per-request timeout of the default fetch (default 30 s). */
   timeoutMs?: number;
   /**
@@ -43,13 +53,13 @@ export interface GitHubClientSettings {
   fetch?: (input: string, init?: Record<string, unknown>) => Promise<unknown>;
   userAgent?: string;
   /**
-   * In-process throttling (default true): writes one at a time per identity and a second apart, and short
-   * rate-limit waits slept through. Off (e.g. against the local emulator in benchmarks), rate-limit errors go
-   * straight to the job, which the queue reschedules after Retry-After.
+   * In-process throttling (default true): writes one at a time per identity (`writeIntervalMs` apart), and
+   * short rate-limit waits slept through. Off (e.g. against the local emulator in benchmarks), writes are not
+   * serialised and rate-limit errors go straight to the job, which the queue reschedules after Retry-After.
    */
   throttling?: boolean;
   /** Notified of each rate-limit response (observability and tests). */
-  onRateLimited?: (info: { kind: 'primary' | 'secondary'; retryAfterSeconds: number; route: string; retryCount: number }) => void;
+  onRateLimited?: (info: RateLimitInfo) => void;
 }
 
 interface ChecksOutOptions {
@@ -68,8 +78,7 @@ type ResponseLike = { status: number; url: string; headers: Record<string, strin
 type ErrorLike = { status?: number; response?: ResponseLike };
 
 function isRateLimited(status: number, headers: Record<string, unknown> | undefined, message: string): boolean {
-  if (status !== 403 && status !== 429) return false;
-  return status === 429 || String(headers?.['x-ratelimit-remaining']) === '0' || headers?.['retry-after'] !== undefined || /rate limit/i.test(message);
+  return rateLimitOf(status, headers, message, 0) !== undefined;
 }
 
 function deriveScope(options: { auth?: unknown; checksOut?: ChecksOutOptions }): string {
@@ -82,8 +91,6 @@ function deriveScope(options: { auth?: unknown; checksOut?: ChecksOutOptions }):
 }
 
 /** Our request hook as an Octokit plugin (cache + counting). */
-type OctokitPlugin = Parameters<typeof Octokit.plugin>[0];
-
 function countingCachePlugin(settings: GitHubClientSettings): OctokitPlugin {
   return (octokit, options) => {
     const scope = deriveScope(options as { auth?: unknown; checksOut?: ChecksOutOptions });
@@ -143,27 +150,13 @@ function countingCachePlugin(settings: GitHubClientSettings): OctokitPlugin {
  * `@octokit/app` (`new App({ ..., Octokit: Client })`) so installation clients get the same behaviour.
  */
 export function createGitHubClientClass(settings: GitHubClientSettings) {
-  const inlineWait = settings.maxInlineWaitSeconds ?? 60;
-  const rateRetries = settings.rateLimitRetries ?? 2;
   const baseMs = settings.retryAfterBaseMs ?? 1000;
-  const onLimit =
-    (kind: 'primary' | 'secondary') =>
-    (retryAfter: number, options: { method?: string; url?: string }, _octokit: unknown, retryCount: number): boolean => {
-      const route = routeTemplate(options.method ?? '', options.url ?? '', settings.baseUrl);
-      settings.onRateLimited?.({ kind, retryAfterSeconds: retryAfter, route, retryCount });
-      const retrying = retryCount < rateRetries && retryAfter <= inlineWait;
-      settings.logger?.warn({ route, retryAfter, retryCount, kind, retrying }, 'GitHub rate limit');
-      return retrying;
-    };
   // Our adapter decodes bodies itself, so Octokit is told not to parse them again.
   const fetchFn = settings.fetch ?? createHttpFetch({ timeoutMs: settings.timeoutMs ?? 30_000 });
   const defaults = {
     baseUrl: settings.baseUrl.replace(/\/+$/, ''),
     userAgent: settings.userAgent ?? 'checks-out',
     request: decodesBody(fetchFn) ? { fetch: fetchFn, parseSuccessResponseBody: false } : { fetch: fetchFn },
-    // plugin-retry's default list plus 429: a rate limit is the throttling plugin's (Retry-After, reset
-    // time) or the queue's to wait out, not a blind backoff retry's.
-    retry: { retries: settings.retries ?? 3, retryAfterBaseValue: baseMs, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     log: {
       debug: () => {},
       info: () => {},
@@ -171,25 +164,29 @@ export function createGitHubClientClass(settings: GitHubClientSettings) {
       error: (msg: string) => settings.logger?.error(msg),
     },
   };
-  const Base = Octokit.plugin(countingCachePlugin(settings), retry, throttling);
+  const plugins = [countingCachePlugin(settings), retryPlugin({ retries: settings.retries ?? 3, baseMs })];
+  if (settings.throttling !== false)
+    plugins.push(
+      // One write lane per identity: GitHub's secondary limits apply per user or installation, so two
+      // installations must not slow each other down.
+      rateLimitPlugin(
+        {
+          baseUrl: defaults.baseUrl,
+          maxInlineWaitSeconds: settings.maxInlineWaitSeconds ?? 60,
+          rateLimitRetries: settings.rateLimitRetries ?? 2,
+          baseMs,
+          writeIntervalMs: settings.writeIntervalMs ?? 0,
+          logger: settings.logger,
+          onRateLimited: settings.onRateLimited,
+        },
+        (options) => deriveScope(options as { auth?: unknown; checksOut?: ChecksOutOptions }),
+      ),
+    );
+  const Base = Octokit.plugin(...plugins);
   type Options = NonNullable<ConstructorParameters<typeof Base>[0]>;
   return class GitHubClient extends Base {
     constructor(options: Options & { checksOut?: ChecksOutOptions } = {}) {
-      super({
-        ...defaults,
-        ...options,
-        // One throttle queue per identity: GitHub's secondary limits (one write at a time, a second
-        // apart) apply per user or installation, so two installations must not slow each other down.
-        throttle:
-          settings.throttling === false
-            ? { enabled: false }
-            : {
-                id: deriveScope(options),
-                retryAfterBaseValue: baseMs,
-                onRateLimit: onLimit('primary'),
-                onSecondaryRateLimit: onLimit('secondary'),
-              },
-      } as Options);
+      super({ ...defaults, ...options } as Options);
     }
   };
 }
