@@ -21,8 +21,14 @@ export interface AppAccessOptions {
 }
 
 export interface AppAccess extends RepoAccess {
-  /** Forgets what is known of a repository's installation (e.g. on `installation.deleted`). */
+  /** Forgets what is known of a repository's installation, or of every installation. */
   forget(repo?: string): void;
+  /**
+   * Forgets an installation's client and cached token and which repositories it served (on
+   * `installation.deleted` / `suspend` / `unsuspend`: GitHub revokes its tokens), so the next delivery
+   * asks for a new token instead of using a revoked one.
+   */
+  forgetInstallation(id: number): void;
 }
 
 function statusOf(err: unknown): number | undefined {
@@ -34,13 +40,19 @@ export function createAppAccess(o: AppAccessOptions): AppAccess {
   const app = new App({ appId: o.appId, privateKey: o.privateKey, Octokit: o.Client });
   const ports = new Map<number, Promise<PrGitHub>>();
   const installationOf = new Map<string, number>();
+  /** Installations whose cached token GitHub revoked: the next client first asks for a new one. */
+  const revoked = new Set<number>();
   const max = o.maxRepos ?? 10_000;
 
   const portFor = (id: number): Promise<PrGitHub> => {
     let p = ports.get(id);
     if (p === undefined) {
+      // The app's token cache is shared by every client it makes: replace the revoked token in it first.
+      const fresh = revoked.has(id)
+        ? app.octokit.auth({ type: 'installation', installationId: id, refresh: true }).then(() => revoked.delete(id))
+        : Promise.resolve();
       // The installation Octokit renews its token itself; one per installation keeps its ETag scope warm.
-      p = app.getInstallationOctokit(id).then((octokit) => octokitPort(octokit as unknown as Octokit, { checks: true }));
+      p = fresh.then(() => app.getInstallationOctokit(id)).then((octokit) => octokitPort(octokit as unknown as Octokit, { checks: true }));
       p.catch(() => ports.delete(id));
       ports.set(id, p);
     }
@@ -76,6 +88,12 @@ export function createAppAccess(o: AppAccessOptions): AppAccess {
         installationOf.clear();
         ports.clear();
       } else installationOf.delete(repo.toLowerCase());
+    },
+    forgetInstallation(id) {
+      ports.delete(id);
+      if (revoked.size >= max) revoked.clear();
+      revoked.add(id);
+      for (const [repo, known] of installationOf) if (known === id) installationOf.delete(repo);
     },
   };
 }

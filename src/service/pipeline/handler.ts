@@ -20,7 +20,7 @@ import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
 import type { CommitData, PrGitHub, PullData, RepoData, RepoRef } from './github-port.js';
 import type { PolicyEnv } from './load-policy.js';
 import type { MembershipCache } from './membership-cache.js';
-import { announceMembershipChanges, syncMembership } from './membership-sync.js';
+import { announceMembershipChanges, installationKey, installationOfKey, revokedInstallations, syncMembership } from './membership-sync.js';
 import { publishReport, startCheckRun, type PublishOptions } from './publish.js';
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
@@ -33,6 +33,8 @@ export interface RepoAccess {
    * repositories. Undefined when checks-out is not installed / enabled there (the delivery is dropped).
    */
   forRepo(repo: string, installationId: number | undefined): Promise<{ gh: PrGitHub; enablingUser: string } | undefined>;
+  /** App mode: drop an installation's cached client and token (see app-access.ts). */
+  forgetInstallation?(id: number): void;
 }
 
 export interface PipelineOptions {
@@ -113,6 +115,13 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
       await announceMembershipChanges(o.sdb, t.membershipOrgs, now());
       log.info({ orgs: [...t.membershipOrgs] }, 'membership changed; cached answers of these organisations will be re-read');
     }
+    const revoked = revokedInstallations(deliveries);
+    if (revoked.length > 0) {
+      // Through the same log, so every thread and process drops the revoked token before its next evaluation.
+      await announceMembershipChanges(o.sdb, revoked.map(installationKey), now());
+      for (const id of revoked) o.access.forgetInstallation?.(id);
+      log.info({ installations: revoked }, 'installation deleted or suspended; its cached token is forgotten');
+    }
 
     const shas: ShaTarget[] = [];
     for (const s of t.shas) {
@@ -124,7 +133,10 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
     }
     const repos = new Set([...t.prs.keys(), ...shas.map((s) => s.repo)]);
     if (repos.size > 0) {
-      await syncMembership(o.sdb, o.membership);
+      for (const key of await syncMembership(o.sdb, o.membership)) {
+        const id = installationOfKey(key);
+        if (id !== undefined) o.access.forgetInstallation?.(id);
+      }
       if (t.refresh) o.membership.clear();
     }
     for (const repo of repos) {

@@ -6,26 +6,57 @@
  */
 import type { ServiceDb } from '../db/connect.js';
 import { latestMembershipChange, membershipChangesSince, recordMembershipChange } from '../store/membership-changes.js';
+import { obj } from '../payload.js';
 import type { MembershipCache } from './membership-cache.js';
 
-export async function syncMembership(sdb: ServiceDb, cache: MembershipCache): Promise<void> {
+/**
+ * Catches `cache` up with the log; returns the keys changed since its last check (organisations, and
+ * `installation:<id>` for revoked installations, which the caller forgets in its own caches).
+ */
+export async function syncMembership(sdb: ServiceDb, cache: MembershipCache): Promise<Set<string>> {
   const latest = await latestMembershipChange(sdb);
   const seen = cache.changesSeen;
-  if (seen === latest) return;
+  if (seen === latest) return new Set();
   if (seen === undefined || latest < seen) {
     // First look (answers cached before it cannot be placed in the log), or the log was reset.
     if (cache.size > 0) cache.clear();
     cache.changesSeen = latest;
-    return;
+    return new Set();
   }
   const since = await membershipChangesSince(sdb, seen);
   if (since === undefined) {
     cache.clear();
     cache.changesSeen = latest;
-    return;
+    return new Set();
   }
-  for (const org of since.orgs) cache.forgetOrg(org);
+  for (const org of since.orgs) if (installationOfKey(org) === undefined) cache.forgetOrg(org);
   cache.changesSeen = since.upTo;
+  return since.orgs;
+}
+
+const INSTALLATION_KEY = /^installation:([1-9][0-9]{0,15})$/;
+
+/** The log key of an installation whose tokens were revoked (no organisation login contains a colon). */
+export function installationKey(id: number): string {
+  return `installation:${id}`;
+}
+
+export function installationOfKey(key: string): number | undefined {
+  const m = INSTALLATION_KEY.exec(key);
+  const id = m ? Number(m[1]) : NaN;
+  return Number.isSafeInteger(id) ? id : undefined;
+}
+
+/** Installations a job's deliveries say were deleted, suspended or unsuspended (GitHub revokes their tokens). */
+export function revokedInstallations(deliveries: readonly { event: string; payload: Record<string, unknown> }[]): number[] {
+  const ids = new Set<number>();
+  for (const d of deliveries) {
+    const action = d.payload.action;
+    if (d.event !== 'installation' || (action !== 'deleted' && action !== 'suspend' && action !== 'unsuspend')) continue;
+    const id = obj(d.payload.installation)?.id;
+    if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) ids.add(id);
+  }
+  return [...ids];
 }
 
 /** Logs the membership changes a job's deliveries announced; every cache catches up at its next evaluation. */

@@ -369,7 +369,7 @@ export class World {
    * (org and team membership); App mode adds the installation. Returns the HTTP status; waits to settle.
    */
   async sendWebhook(event: string, payload: Record<string, unknown>): Promise<number> {
-    const body = JSON.stringify(this.installationId !== undefined ? { ...payload, installation: { id: this.installationId } } : payload);
+    const body = JSON.stringify(this.installationId !== undefined && !('installation' in payload) ? { ...payload, installation: { id: this.installationId } } : payload);
     const res = await fetch(this.hookUrl, {
       method: 'POST',
       headers: {

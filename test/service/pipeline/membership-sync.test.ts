@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Octokit } from '@octokit/rest';
 import { createLocalGitHub } from '../../../src/local-github/server.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
-import { announceMembershipChanges, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
+import { announceMembershipChanges, installationKey, installationOfKey, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
 import { octokitPort } from '../../../src/service/pipeline/octokit-port.js';
 import { latestMembershipChange, membershipChangesSince, recordMembershipChange } from '../../../src/service/store/membership-changes.js';
 import type { Lookup } from '../../../src/policy/maintainers/index.js';
@@ -73,6 +73,14 @@ for (const kind of testDatabases()) {
         // The first process catches up too.
         await syncMembership(db.sdb, here);
         assert.equal(here.membership().teamMembers('acme', 'core'), undefined);
+        // A revoked installation travels through the same log: returned for the caller to forget its token.
+        await announceMembershipChanges(db.sdb, [installationKey(42)], Date.now());
+        const keys = await syncMembership(other, there);
+        assert.deepEqual([...keys].map(installationOfKey), [42]);
+        assert.deepEqual(logins(there.membership().teamMembers('other', 'ops')), ['olga'], 'no membership forgotten for it');
+        assert.equal(installationOfKey('installation:0'), undefined);
+        assert.equal(installationOfKey('installation:99999999999999999999'), undefined);
+        assert.equal(installationOfKey('acme'), undefined);
       } finally {
         await lg.close();
         await db.cleanup();
