@@ -39,8 +39,15 @@ export function lineDiff(oldText: string, newText: string): { additions: number;
   return { additions, deletions, patch: [`@@ -${n ? 1 : 0},${n} +${m ? 1 : 0},${m} @@`, ...out].join('\n') };
 }
 
-/** Files changed between two trees. */
-export function diffTrees(git: Git, fromTree: string | null, toTree: string): FileChange[] {
+/**
+ * Files changed between two trees. Memoised per tree pair (every conditional GET of a PR's files diffs the
+ * same trees again); the list and its entries are frozen, being shared.
+ */
+export function diffTrees(git: Git, fromTree: string | null, toTree: string): readonly FileChange[] {
+  return git.memo(`diff\0${fromTree ?? ''}\0${toTree}`, () => Object.freeze(computeDiff(git, fromTree, toTree).map((f) => Object.freeze(f))));
+}
+
+function computeDiff(git: Git, fromTree: string | null, toTree: string): FileChange[] {
   const from = fromTree ? git.flatten(fromTree) : new Map<string, { sha: string; mode: GitTreeEntry['mode'] }>();
   const to = git.flatten(toTree);
   const paths = [...new Set([...from.keys(), ...to.keys()])].sort();

@@ -2,7 +2,7 @@
  * Rate-limit accounting and headers, and ETag / If-None-Match handling: a 304 answer does not count against
  * the limit, as on GitHub.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Caller } from '../auth/caller.js';
 import type { Clock } from '../clock.js';
 
@@ -73,7 +73,8 @@ export class RateLimiter {
 
 /** GitHub's weak ETag form over the response body (and the caller, since bodies can differ per caller). */
 export function etagFor(body: string, varyKey: string): string {
-  return `W/"${createHash('sha256').update(varyKey).update('\0').update(body).digest('hex').slice(0, 64)}"`;
+  // One-shot `hash` (the same sha256 as hashing the parts in turn): no Hash object per conditional GET.
+  return `W/"${hash('sha256', `${varyKey}\0${body}`, 'hex')}"`;
 }
 
 export function ifNoneMatchHits(header: string | undefined, etag: string): boolean {

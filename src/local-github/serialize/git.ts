@@ -39,7 +39,7 @@ export function gitCommitJson(ctx: LocalGitHubContext, repo: Repo, c: GitCommit)
 }
 
 /** `commit` (GET /repos/{o}/{r}/commits/{ref}); `files` included when given. */
-export function commitJson(ctx: LocalGitHubContext, repo: Repo, c: GitCommit, files?: FileChange[]): Record<string, unknown> {
+export function commitJson(ctx: LocalGitHubContext, repo: Repo, c: GitCommit, files?: readonly FileChange[]): Record<string, unknown> {
   const b = base(ctx, repo);
   const author = accountForEmail(ctx, c.author.email);
   const committer = accountForEmail(ctx, c.committer.email);

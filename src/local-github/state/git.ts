@@ -15,8 +15,30 @@ function signatureLine(s: GitSignature): string {
   return `${s.name} <${s.email}> ${Math.floor(s.date / 1000)} +0000`;
 }
 
+const MEMO_LIMIT = 2000;
+
 export class Git {
   constructor(private readonly state: State) {}
+
+  private memoObjects: unknown = null;
+  private readonly memoEntries = new Map<string, unknown>();
+
+  /**
+   * A value computed from git objects only (a diff between two trees): objects are named by the hash of
+   * their content, so it stays right for as long as the object store is the same map (a restored snapshot
+   * brings another one, and empties the memo). Bounded; callers must treat the value as read-only.
+   */
+  memo<T>(key: string, build: () => T): T {
+    if (this.memoObjects !== this.state.objects) {
+      this.memoEntries.clear();
+      this.memoObjects = this.state.objects;
+    }
+    if (this.memoEntries.has(key)) return this.memoEntries.get(key) as T;
+    const value = build();
+    if (this.memoEntries.size >= MEMO_LIMIT) this.memoEntries.clear();
+    this.memoEntries.set(key, value);
+    return value;
+  }
 
   get(sha: string): GitObject | undefined {
     return this.state.objects.get(sha);
