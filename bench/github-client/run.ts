@@ -1,11 +1,14 @@
 /**
- * GitHub client benchmark: CPU time per request and requests/s through the service's Octokit against the
- * local GitHub in a separate process (forked), for GET 200, GET 304 (ETag revalidation) and POST, with
+ * GitHub client benchmark: CPU time per request, requests/s and one-at-a-time latency through the service's
+ * Octokit against the local GitHub in a separate process (forked), for GET 200, GET 304 (ETag revalidation)
+ * and POST, with
  *   - before: the client as of f15b840 (baseline-client.ts: undici fetch, Octokit parsing, a thrown 304);
- *   - new hook, undici fetch: today's client with `fetch` set to undici + AbortSignal.timeout as before;
- *   - after: today's client as the service uses it (node:http adapter, decoded bodies);
- * and, for context, the same with throttling on (the service's default; GETs only) and with plugin-retry
- * disabled (a diagnostic of what its per-request Bottleneck costs, not a configuration to run).
+ *   - Octokit plugins: the client as of 0f234c4 (plugin-client.ts: node:http adapter, @octokit/plugin-retry
+ *     and @octokit/plugin-throttling, each request through Bottleneck);
+ *   - after: today's client as the service uses it (our own retry and rate-limit hooks);
+ * each with throttling off and on (the service's default). With the plugins' throttling on, writes are
+ * spaced a second apart, so that row measures GETs only; ours serialises writes per identity (4 in flight
+ * become one at a time) with no spacing by default.
  * Rounds interleave the clients so machine drift hits them alike; each figure is the median over rounds.
  * Prints a Markdown table. Run: `node --import tsx bench/github-client/run.ts`
  * (BENCH_N requests per measurement, BENCH_ROUNDS, BENCH_CONCURRENCY requests in flight).
@@ -15,14 +18,17 @@ import { fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { countGitHubCalls } from '../../src/service/github/call-count.js';
-import { createGitHubClient, createGitHubClientClass, type GitHubClientSettings } from '../../src/service/github/client.js';
+import { createGitHubClient, type GitHubClientSettings } from '../../src/service/github/client.js';
 import { EtagCache } from '../../src/service/github/etag-cache.js';
 import { createServiceMetrics } from '../../src/service/metrics.js';
 import { createGitHubClient as createBaselineClient } from './baseline-client.js';
+import { createGitHubClient as createPluginClient } from './plugin-client.js';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+/** Requests sent one at a time per cell, for the latency column. */
+const SERIAL = Number(process.env.BENCH_SERIAL ?? 200);
 
 interface Ready { api_url: string; token: string; owner: string; repo: string; pull: number }
 
@@ -42,31 +48,16 @@ const serverCpuMs = async () => (await ask('cpu')).cpuMs as number;
 
 const ready = (await next()) as unknown as Ready;
 
-/** Undici fetch with a per-request AbortSignal timeout, as the client did before the adapter. */
-const undiciTimed = (url: string, init?: Record<string, unknown>) => {
-  const timeout = AbortSignal.timeout(30_000);
-  const given = init?.signal as AbortSignal | undefined;
-  return fetch(url, { ...(init as RequestInit), signal: given ? AbortSignal.any([given, timeout]) : timeout });
-};
-
 type Client = ReturnType<typeof createGitHubClient>;
-/** `reads`: GETs only (with throttling on, writes are spaced a second apart by design). */
+/** `reads`: GETs only (with the plugins' throttling on, writes are spaced a second apart by design). */
 type Variant = { name: string; make: (cache: EtagCache) => Client; readsOnly?: boolean };
 const base = (cache: EtagCache): GitHubClientSettings => ({ baseUrl: ready.api_url, cache, metrics: createServiceMetrics(), throttling: false });
 const variants: Variant[] = [
   { name: 'before (f15b840)', make: (cache) => createBaselineClient(base(cache), ready.token) as unknown as Client },
-  { name: 'new hook, undici fetch', make: (cache) => createGitHubClient({ ...base(cache), fetch: undiciTimed }, ready.token) },
-  { name: 'after (node:http adapter)', make: (cache) => createGitHubClient(base(cache), ready.token) },
-  // Context, not a configuration: what Octokit's plugins cost on top (each request goes through a new
-  // Bottleneck limiter in plugin-retry, and through Bottleneck groups in plugin-throttling when it is on).
-  { name: 'after, throttling on (service default)', make: (cache) => createGitHubClient({ ...base(cache), throttling: true }, ready.token), readsOnly: true },
-  {
-    name: 'after, plugin-retry disabled (diagnostic)',
-    make: (cache) => {
-      const Client = createGitHubClientClass(base(cache));
-      return new Client({ auth: ready.token, retry: { enabled: false } } as ConstructorParameters<typeof Client>[0]);
-    },
-  },
+  { name: 'Octokit plugins (0f234c4)', make: (cache) => createPluginClient(base(cache), ready.token) as unknown as Client },
+  { name: 'after (own hooks)', make: (cache) => createGitHubClient(base(cache), ready.token) },
+  { name: 'Octokit plugins, throttling on', make: (cache) => createPluginClient({ ...base(cache), throttling: true }, ready.token) as unknown as Client, readsOnly: true },
+  { name: 'after, throttling on (service default)', make: (cache) => createGitHubClient({ ...base(cache), throttling: true }, ready.token) },
 ];
 
 const pr = { owner: ready.owner, repo: ready.repo, pull_number: ready.pull };
@@ -78,7 +69,7 @@ const ops: Op[] = [
   { name: 'POST', cache: () => new EtagCache(), call: (gh) => gh.rest.issues.createComment({ owner: ready.owner, repo: ready.repo, issue_number: ready.pull, body: 'benchmark comment' }) },
 ];
 
-interface Sample { cpuUs: number; rps: number; serverUs: number }
+interface Sample { cpuUs: number; rps: number; serverUs: number; serialMs: number }
 
 async function measure(v: Variant, op: Op): Promise<Sample> {
   const gh = v.make(op.cache());
@@ -99,7 +90,10 @@ async function measure(v: Variant, op: Op): Promise<Sample> {
   const wallMs = performance.now() - t0;
   const c = process.cpuUsage(c0);
   const s1 = await serverCpuMs();
-  return { cpuUs: (c.user + c.system) / N, rps: (N * 1000) / wallMs, serverUs: ((s1 - s0) * 1000) / N };
+  const t1 = performance.now();
+  for (let i = 0; i < SERIAL; i++) await op.call(gh);
+  const serialMs = (performance.now() - t1) / SERIAL;
+  return { cpuUs: (c.user + c.system) / N, rps: (N * 1000) / wallMs, serverUs: ((s1 - s0) * 1000) / N, serialMs };
 }
 
 const samples = new Map<string, Sample[]>();
@@ -119,10 +113,11 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const lines = [
   `GitHub client, ${N} requests × ${ROUNDS} rounds per cell, ${CONCURRENCY} in flight, throttling off unless noted, ETag cache and metrics on;`,
-  `local GitHub in a separate process. Machine: ${availableParallelism()} cores (nproc), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+  `then ${SERIAL} one at a time for the latency column; local GitHub in a separate process.`,
+  `Machine: ${availableParallelism()} cores (nproc), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   '',
-  '| request | client | client CPU µs/request | vs before | requests/s | local GitHub CPU µs/request |',
-  '|---|---|---:|---:|---:|---:|',
+  '| request | client | client CPU µs/request | vs before | requests/s | one at a time, ms/request | local GitHub CPU µs/request |',
+  '|---|---|---:|---:|---:|---:|---:|',
 ];
 for (const op of ops) {
   const before = median(samples.get(`${op.name}\u0000${variants[0].name}`)!.map((s) => s.cpuUs));
@@ -130,7 +125,7 @@ for (const op of ops) {
     const list = samples.get(`${op.name}\u0000${v.name}`);
     if (!list) continue;
     const cpu = median(list.map((s) => s.cpuUs));
-    lines.push(`| ${op.name} | ${v.name} | ${cpu.toFixed(0)} | ${v === variants[0] ? '' : `${((cpu / before - 1) * 100).toFixed(0)} %`} | ${median(list.map((s) => s.rps)).toFixed(0)} | ${median(list.map((s) => s.serverUs)).toFixed(0)} |`);
+    lines.push(`| ${op.name} | ${v.name} | ${cpu.toFixed(0)} | ${v === variants[0] ? '' : `${((cpu / before - 1) * 100).toFixed(0)} %`} | ${median(list.map((s) => s.rps)).toFixed(0)} | ${median(list.map((s) => s.serialMs)).toFixed(2)} | ${median(list.map((s) => s.serverUs)).toFixed(0)} |`);
   }
 }
 console.log(lines.join('\n'));
