@@ -141,7 +141,7 @@ test('a dropped connection is retried; when retries run out the job gets a Reque
   lg.faults.remove(rule.id);
 });
 
-test('a secondary rate limit (403) reaches the throttling plugin, which waits and retries', async () => {
+test('a secondary rate limit (403) reaches the rate-limit hook, which waits and retries', async () => {
   lg.faults.add({ method: 'GET', path: '/repos/acme/widgets', kind: 'secondary_rate_limit', retryAfter: 2, times: 1 });
   const limits: { kind: string; retryAfterSeconds: number; route: string }[] = [];
   const gh = createGitHubClient(settings({ onRateLimited: (i) => limits.push(i) }), token);
@@ -151,7 +151,7 @@ test('a secondary rate limit (403) reaches the throttling plugin, which waits an
   assert.deepEqual(calls.toJSON()[REPO], { requests: 2, notModified: 0, rateLimited: 1, errors: 0 });
 });
 
-test('a primary rate limit (403, remaining 0) reaches the throttling plugin and then the job', async () => {
+test('a primary rate limit (403, remaining 0) reaches the rate-limit hook and then the job', async () => {
   const small = createLocalGitHub({ rateLimit: { authenticated: 2 } });
   const { api_url } = await small.start(0);
   try {
@@ -171,7 +171,7 @@ test('a primary rate limit (403, remaining 0) reaches the throttling plugin and 
   }
 });
 
-test('a 429 secondary limit reaches the throttling plugin too (not a blind retry), or the job with throttling off', async () => {
+test('a 429 secondary limit reaches the rate-limit hook too (not a blind retry), or the job with throttling off', async () => {
   let n = 0;
   const server = createServer((_req, res) => {
     n++;
