@@ -254,8 +254,24 @@ async function profiled<T>(fn: () => Promise<T>): Promise<T> {
     session.disconnect();
   }
 }
+/** The service's own ack histogram (request in → answer out, every /hook request), as cumulative bucket counts. */
+async function ackHistogram(): Promise<Map<number, number>> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const out = new Map<number, number>();
+  for (const m of text.matchAll(/^checksout_webhook_ack_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) out.set(m[1] === '+Inf' ? Infinity : Number(m[1]) * 1000, Number(m[2]));
+  return out;
+}
+const ackServer0 = await ackHistogram();
 const burstCold = await burst('I approve');
 const burstWarm = await profiled(() => sqlTimed(() => burst('Looks good to me')));
+const ackServer1 = await ackHistogram();
+/** Bucket bounds (ms) under which 50% / 99% of the burst window's acks fell, by the service's clock. */
+const ackServerBurst = (() => {
+  const bounds = [...ackServer1.keys()].sort((a, b) => a - b);
+  const total = (ackServer1.get(Infinity) ?? 0) - (ackServer0.get(Infinity) ?? 0);
+  const under = (q: number) => bounds.find((b) => (ackServer1.get(b) ?? 0) - (ackServer0.get(b) ?? 0) >= q * total) ?? Infinity;
+  return { count: total, p50: under(0.5), p99: under(0.99) };
+})();
 
 // --- ack latencies from the emulator's delivery log ----------------------------------------------------
 const all = (await ask<{ rows: { event: string; ms: number; status: number; at: number }[] }>('deliveries', { cmd: 'deliveries', since: seqSince })).rows;
@@ -276,6 +292,7 @@ const figures: Figures = {
   ackCold,
   ackSeq,
   ackBurst,
+  ackServerBurst,
   cold,
   warm,
   burstCold,
