@@ -8,6 +8,7 @@ import { isUiMerge } from '../../policy/approval/feedback.js';
 import type { Config } from '../../policy/config/types.js';
 import type { CommitInfo, FeedbackItem } from '../../policy/types.js';
 import type { CommentData, CommitData, PrGitHub, PullData, RepoData, RepoRef, ReviewData } from './github-port.js';
+import { closingIssueAuthors, usesIssueAuthor } from './issue-authors.js';
 import { loadPolicy, type LoadPolicyOptions, type Problem } from './load-policy.js';
 
 export interface PushTimeSource {
@@ -81,6 +82,10 @@ export async function evaluatePr(gh: PrGitHub, ref: RepoRef, repo: RepoData, pul
       if (at !== undefined) pushTimes.set(sha, at);
     }),
   );
+  // Only a policy that uses `issue-author` pays for looking up the closed issues' authors.
+  const issueAuthors = usesIssueAuthor(policy.config)
+    ? await closingIssueAuthors(gh, ref, [pull.body, ...comments.map((c) => c.body), ...reviews.map((r) => r.body)])
+    : undefined;
 
   const decision = evaluatePullRequest({
     config: policy.config,
@@ -100,6 +105,7 @@ export async function evaluatePr(gh: PrGitHub, ref: RepoRef, repo: RepoData, pul
     pushTimes,
     headPushedAt: pushTimes.get(pull.headSha),
     brandingShort: o.brandingShort,
+    ...(issueAuthors !== undefined ? { closingIssueAuthors: issueAuthors } : {}),
   });
   return {
     kind: 'decision',

@@ -115,6 +115,8 @@ export interface PrGitHub {
   teamMembers(org: string, team: string): Promise<Person[] | null>;
   collaborators(ref: RepoRef): Promise<Person[]>;
   user(login: string): Promise<Person>;
+  /** The login of issue (or PR) `number`'s author; `null` when it does not exist. For `issue-author`. */
+  issueAuthor?(ref: RepoRef, number: number): Promise<string | null>;
   createStatus(ref: RepoRef, status: StatusWrite): Promise<void>;
   /** A PR conversation comment (the service's own messages, prefixed so they never count as feedback). */
   createIssueComment(ref: RepoRef, number: number, body: string): Promise<void>;

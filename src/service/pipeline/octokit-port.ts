@@ -163,6 +163,11 @@ export function octokitPort(octokit: Octokit, options: OctokitPortOptions): PrGi
       return person(data);
     },
 
+    async issueAuthor({ owner, repo }, number): Promise<string | null> {
+      const issue = await orNull(octokit.rest.issues.get({ owner, repo, issue_number: number }));
+      return issue?.data.user?.login ?? null;
+    },
+
     async createStatus({ owner, repo }, s: StatusWrite): Promise<void> {
       await octokit.rest.repos.createCommitStatus({ owner, repo, ...s });
     },
