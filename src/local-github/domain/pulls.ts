@@ -101,12 +101,18 @@ export function baseTip(repo: Repo, pull: PullRequest): string {
   return pull.state === 'open' ? repo.refs.get(`refs/heads/${pull.base.ref}`) ?? pull.base.sha : pull.base.sha;
 }
 
-/** null = conflict; otherwise the merged tree sha. */
+/**
+ * null = conflict; otherwise the merged tree sha. Memoised per commit pair (every PR serialisation asks
+ * whether it is mergeable): commits never change, and the merged tree, written to the object store the
+ * first time, stays there while the memo lives (it is emptied when the store is swapped).
+ */
 export function mergedTree(ctx: LocalGitHubContext, baseSha: string, headSha: string): string | null {
   const { git } = ctx;
-  const mb = git.mergeBase(baseSha, headSha);
-  const mbTree = mb ? git.commit(mb)!.tree : null;
-  return mergeTrees(git, mbTree, git.commit(baseSha)!.tree, git.commit(headSha)!.tree);
+  return git.memo(`merge\0${baseSha}\0${headSha}`, () => {
+    const mb = git.mergeBase(baseSha, headSha);
+    const mbTree = mb ? git.commit(mb)!.tree : null;
+    return mergeTrees(git, mbTree, git.commit(baseSha)!.tree, git.commit(headSha)!.tree);
+  });
 }
 
 export function isMergeable(ctx: LocalGitHubContext, repo: Repo, pull: PullRequest): boolean | null {

@@ -103,9 +103,12 @@ export function reviewPayload(ctx: LocalGitHubContext, e: ReviewEvent): Record<s
 export function statusPayload(ctx: LocalGitHubContext, e: StatusEvent): Record<string, unknown> {
   const s = statusJson(ctx, e.repo, e.status);
   const c = ctx.git.commit(e.status.sha)!;
-  const branches = [...e.repo.refs].filter(([ref, sha]) => ref.startsWith('refs/heads/') && sha === e.status.sha).map(([ref, sha]) => ({
-    name: ref.slice(11), commit: { sha, url: ctx.urls.api(`/repos/${ctx.state.fullName(e.repo)}/commits/${sha}`) }, protected: e.repo.protection.has(ref.slice(11)),
-  }));
+  // One pass over the refs, without copying them (a busy repository holds a branch and a pull ref per PR).
+  const branches: Record<string, unknown>[] = [];
+  for (const [ref, sha] of e.repo.refs) {
+    if (sha !== e.status.sha || !ref.startsWith('refs/heads/')) continue;
+    branches.push({ name: ref.slice(11), commit: { sha, url: ctx.urls.api(`/repos/${ctx.state.fullName(e.repo)}/commits/${sha}`) }, protected: e.repo.protection.has(ref.slice(11)) });
+  }
   return {
     id: e.status.id, sha: e.status.sha, name: ctx.state.fullName(e.repo), target_url: s.target_url, avatar_url: s.avatar_url, context: s.context,
     description: s.description, state: s.state, commit: commitJson(ctx, e.repo, c), branches, created_at: s.created_at, updated_at: s.updated_at,
