@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
-import { sign } from '@octokit/webhooks-methods';
 import { AdjustableClock } from '../../../src/local-github/clock.js';
 import { createLocalGitHub, type LocalGitHub } from '../../../src/local-github/server.js';
 import { checksFor } from '../../../src/local-github/checks/index.js';
@@ -362,27 +361,6 @@ export class World {
     const out = await fn();
     await this.settle();
     return out;
-  }
-
-  /**
-   * Sends a signed delivery to the intake as GitHub would, for events the local GitHub does not send
-   * (org and team membership); App mode adds the installation. Returns the HTTP status; waits to settle.
-   */
-  async sendWebhook(event: string, payload: Record<string, unknown>): Promise<number> {
-    const body = JSON.stringify(this.installationId !== undefined && !('installation' in payload) ? { ...payload, installation: { id: this.installationId } } : payload);
-    const res = await fetch(this.hookUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': event,
-        'x-github-delivery': randomBytes(8).toString('hex'),
-        'x-hub-signature-256': await sign(this.hookSecret, body),
-      },
-      body,
-    });
-    await res.arrayBuffer();
-    await this.settle();
-    return res.status;
   }
 
   headSha(pr: number): string {

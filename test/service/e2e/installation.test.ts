@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withWorld, type World } from './harness.js';
+import { sendWebhook } from './send-webhook.js';
 
 function tokensOf(w: World, installationId: number): number {
   return [...w.lg.state.tokens.values()].filter((t) => t.kind === 'installation' && t.installationId === installationId).length;
@@ -48,8 +49,8 @@ test('other installation deliveries (created, a forged id) forget nothing and br
   await withWorld({}, async (w) => {
     const pr = await w.openPull();
     const tokens = tokensOf(w, w.installationId!);
-    assert.equal(await w.sendWebhook('installation', { action: 'new_permissions_accepted', installation: { id: w.installationId, account: { login: 'acme' } } }), 202);
-    assert.equal(await w.sendWebhook('installation', { action: 'suspend', installation: { id: '1; drop table x' } }), 202);
+    assert.equal(await sendWebhook(w, 'installation', { action: 'new_permissions_accepted', installation: { id: w.installationId, account: { login: 'acme' } } }), 202);
+    assert.equal(await sendWebhook(w, 'installation', { action: 'suspend', installation: { id: '1; drop table x' } }), 202);
     assert.deepEqual(await w.sdb.db.selectFrom('membership_changes').select('org').execute(), []);
     const before = w.evaluations.length;
     await w.comment(pr.number, 'bob', 'I approve');

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ORG, withWorld, type World } from './harness.js';
+import { sendWebhook } from './send-webhook.js';
 
 const config = '{ approvals: [ { match: "core[count=1]" } ] }\n';
 const maintainers = 'github-team core\ndave\n';
@@ -37,7 +38,7 @@ for (const viaService of [false, true]) {
         await w.comment(pr.number, 'erin', 'any news?');
         assert.equal((await w.status(pr.number))?.state, 'success');
       }
-      assert.equal(await w.sendWebhook('membership', teamMembershipRemoved('bob')), 202, 'queued, not dropped by triage');
+      assert.equal(await sendWebhook(w, 'membership', teamMembershipRemoved('bob')), 202, 'queued, not dropped by triage');
       await w.comment(pr.number, 'erin', 'ping');
       assert.deepEqual(await w.status(pr.number), { state: 'pending', description: 'no approvals received', creator: 'checks-out[bot]' });
       const changes = await w.sdb.db.selectFrom('membership_changes').select('org').execute();
@@ -51,11 +52,11 @@ test('an org member_added is recorded; member_invited and a delivery without an 
   await withWorld({ config, maintainers }, async (w) => {
     const org = { login: ORG, id: 2 };
     const member = { login: 'erin', id: 5 };
-    assert.equal(await w.sendWebhook('organization', { action: 'member_invited', organization: org, invitation: { login: 'erin' } }), 202);
-    assert.equal(await w.sendWebhook('team', { action: 'edited', team: { slug: 'core' } }), 202);
-    assert.equal(await w.sendWebhook('membership', { action: 'added', organization: { login: '../../etc' }, member }), 202);
+    assert.equal(await sendWebhook(w, 'organization', { action: 'member_invited', organization: org, invitation: { login: 'erin' } }), 202);
+    assert.equal(await sendWebhook(w, 'team', { action: 'edited', team: { slug: 'core' } }), 202);
+    assert.equal(await sendWebhook(w, 'membership', { action: 'added', organization: { login: '../../etc' }, member }), 202);
     assert.deepEqual(await w.sdb.db.selectFrom('membership_changes').select('org').execute(), []);
-    assert.equal(await w.sendWebhook('organization', { action: 'member_added', organization: org, membership: { user: member } }), 202);
+    assert.equal(await sendWebhook(w, 'organization', { action: 'member_added', organization: org, membership: { user: member } }), 202);
     assert.deepEqual((await w.sdb.db.selectFrom('membership_changes').select('org').execute()).map((c) => c.org), [ORG]);
     assert.deepEqual(w.jobErrors, []);
   });
