@@ -30,7 +30,9 @@ const post = (m: FromThread) => port.postMessage(m);
 
 async function main(init: ThreadInit): Promise<void> {
   const config = { ...init.config, secretKey: Buffer.from(init.secretKey) };
-  const logger: Logger = createLogger(config.logLevel).child({ thread: init.index });
+  const base = createLogger(config.logLevel);
+  base.level = init.logLevel;
+  const logger: Logger = base.child({ thread: init.index });
   try {
     setPriority(0, WORKER_NICE);
   } catch (err) {

@@ -55,6 +55,7 @@ export class WorkerThreadPool {
       secretKey: new Uint8Array(this.o.secretKey),
       index: slot.index,
       count: this.o.count,
+      logLevel: this.o.logger.level,
       handlerModule: this.o.handlerModule,
       handlerData: this.o.handlerData ?? null,
     };

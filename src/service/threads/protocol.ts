@@ -12,6 +12,8 @@ export interface ThreadInit {
   secretKey: Uint8Array;
   index: number;
   count: number;
+  /** The main thread's logger level (e.g. `silent` in tests), so a thread logs no more than it. */
+  logLevel: string;
   /** file: URL of a module exporting `makeThreadHandler` (see ThreadHandlerFactory in host.ts). */
   handlerModule: string;
   /** Cloneable data for that factory. */
