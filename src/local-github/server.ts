@@ -18,6 +18,7 @@ import { httpDate, requestId } from './http/headers.js';
 import { resolveCaller, ANONYMOUS, type Caller } from './auth/caller.js';
 import { EventBus } from './events/bus.js';
 import { WebhookService } from './events/webhooks.js';
+import { threadSender } from './events/hookshot.js';
 import { createContext, type LocalGitHubContext } from './context.js';
 import { registerCoreRoutes } from './routes/index.js';
 import { registerControl } from './control/index.js';
@@ -33,6 +34,12 @@ export interface LocalGitHubOptions {
   rateLimit?: Partial<RateLimitConfig>;
   /** Fastify request logging (default off). */
   logger?: boolean;
+  /**
+   * Send webhook deliveries from a dedicated thread (default off): deliveries are then neither delayed by a
+   * busy API nor timed on its event loop, as GitHub's hookshot is apart from its API servers. Benchmarks
+   * turn it on; tests, which start many emulators, keep the in-thread sender.
+   */
+  deliveryThread?: boolean;
 }
 
 export interface LocalGitHub {
@@ -68,7 +75,7 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
   const urls = new MutableUrls(options.origin ?? 'http://127.0.0.1');
   const busErrors: unknown[] = [];
   const bus = new EventBus((err) => busErrors.push(err));
-  const webhooks = new WebhookService(state);
+  const webhooks = new WebhookService(state, undefined, options.deliveryThread ? threadSender() : undefined);
   const ctx = createContext({ state, clock, urls, webhooks, bus });
   const faults = new Faults();
   const rateLimiter = new RateLimiter(clock, { authenticated: 5000, anonymous: 60, ...options.rateLimit });
@@ -191,6 +198,7 @@ export function createLocalGitHub(options: LocalGitHubOptions = {}): LocalGitHub
       faults.dispose();
       await webhooks.idle();
       await app.close();
+      await webhooks.closeSender();
     },
     async save(file) {
       const tmp = `${file}.${process.pid}.tmp`;

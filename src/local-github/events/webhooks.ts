@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { State } from '../state/store.js';
 import { installationCovers } from '../state/store.js';
 import type { App, Delivery, Hook, Installation, Repo } from '../state/types.js';
-import { postWebhook } from './http-post.js';
+import { inlineSender, type WebhookSender } from './hookshot.js';
 import { payloadJson } from './payload-json.js';
 
 export type Receiver =
@@ -31,7 +31,17 @@ const MAX_DELIVERIES = 10_000;
 export class WebhookService {
   private readonly pending = new Set<Promise<unknown>>();
 
-  constructor(private readonly state: State, private readonly userAgent = 'GitHub-Hookshot/local-github') {}
+  constructor(
+    private readonly state: State,
+    private readonly userAgent = 'GitHub-Hookshot/local-github',
+    /** Sends in this thread by default; `threadSender()` sends from a dedicated thread. */
+    private readonly sender: WebhookSender = inlineSender(),
+  ) {}
+
+  /** Ends the sender (a sender thread); deliveries after this fail to connect. */
+  closeSender(): Promise<void> {
+    return this.sender.close();
+  }
 
   /** Who receives `event` for something that happened in `repo` (or at account level when repo is null). */
   receiversFor(repo: Repo | null, event: string, opts: ReceiverOptions = {}, accountId?: number): Receiver[] {
@@ -149,8 +159,10 @@ export class WebhookService {
     let status: string;
     let statusCode = 0;
     let response: Delivery['response'] = null;
+    let ms: number | undefined;
     try {
-      const res = await postWebhook(url, headers, raw, TIMEOUT_MS, MAX_RESPONSE);
+      const res = await this.sender.post(url, headers, raw, TIMEOUT_MS, MAX_RESPONSE);
+      ms = res.ms;
       statusCode = res.status;
       response = { headers: res.headers, payload: res.text };
       status = res.status >= 200 && res.status < 300 ? 'OK' : `Invalid HTTP Response: ${res.status}`;
@@ -159,7 +171,7 @@ export class WebhookService {
     }
     const d: Delivery = {
       id, guid: meta.guid, target, event, action, installationId: meta.installationId, repositoryId: meta.repositoryId,
-      url, redelivery: meta.redelivery, delivered_at: started, duration: (performance.now() - t0) / 1000,
+      url, redelivery: meta.redelivery, delivered_at: started, duration: (ms ?? performance.now() - t0) / 1000,
       status, status_code: statusCode, request: { headers, payload: raw }, response,
     };
     this.state.deliveries.set(id, d);

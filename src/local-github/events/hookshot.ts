@@ -1,0 +1,77 @@
+/**
+ * How the emulator sends a webhook delivery: in its own thread (the default), or in a dedicated sender
+ * thread (`deliveryThread: true`), as GitHub's hookshot is apart from its API servers. Either way the
+ * result carries the round trip as the sender measured it.
+ */
+import { Worker } from 'node:worker_threads';
+import { postWebhook, type PostResult } from './http-post.js';
+
+export interface SendResult extends PostResult {
+  /** Request sent → response read, in ms, on the sender's clock. */
+  ms: number;
+}
+
+export interface WebhookSender {
+  post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxResponse: number): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+export interface SendRequest {
+  id: number;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+  maxResponse: number;
+}
+
+export type SendReply =
+  | { id: number; ok: true; result: PostResult; ms: number }
+  | { id: number; ok: false; error: { name: string; message: string; code: string | undefined }; ms: number };
+
+export function inlineSender(): WebhookSender {
+  return {
+    async post(url, headers, body, timeoutMs, maxResponse) {
+      const t0 = performance.now();
+      const r = await postWebhook(url, headers, body, timeoutMs, maxResponse);
+      return { ...r, ms: performance.now() - t0 };
+    },
+    async close() {},
+  };
+}
+
+/** A sender thread; it does not keep the process alive on its own. */
+export function threadSender(): WebhookSender {
+  const thread = new Worker(new URL('./hookshot-bootstrap.mjs', import.meta.url), { name: 'local-github-hookshot' });
+  thread.unref();
+  const waiting = new Map<number, { resolve: (r: SendResult) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let failed: Error | undefined;
+  const failAll = (err: Error) => {
+    failed = err;
+    for (const w of waiting.values()) w.reject(err);
+    waiting.clear();
+  };
+  thread.on('message', (m: SendReply) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (m.ok) w.resolve({ ...m.result, ms: m.ms });
+    else w.reject(Object.assign(new Error(m.error.message), { name: m.error.name, ...(m.error.code ? { code: m.error.code } : {}) }));
+  });
+  thread.on('error', (err) => failAll(err));
+  thread.on('exit', (code) => failAll(new Error(`the webhook sender thread exited (code ${code})`)));
+  return {
+    post(url, headers, body, timeoutMs, maxResponse) {
+      if (failed) return Promise.reject(failed);
+      return new Promise((resolve, reject) => {
+        const id = ++next;
+        waiting.set(id, { resolve, reject });
+        thread.postMessage({ id, url, headers, body, timeoutMs, maxResponse } satisfies SendRequest);
+      });
+    },
+    async close() {
+      await thread.terminate();
+    },
+  };
+}

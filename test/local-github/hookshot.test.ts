@@ -1,0 +1,47 @@
+/**
+ * Deliveries from the dedicated sender thread (`deliveryThread: true`): signed and recorded exactly as the
+ * in-thread sender does, timed by the sender, failures recorded, the thread ended by close().
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLocalGitHub } from '../../src/local-github/server.js';
+import { startReceiver } from './receiver.js';
+
+test('the sender thread delivers signed webhooks and records their round trip and failures', async () => {
+  const rx = await startReceiver('thread-secret');
+  const lg = createLocalGitHub({ deliveryThread: true });
+  await lg.start(0);
+  try {
+    const a = lg.admin;
+    a.createUser('alice');
+    a.createOrg('acme', { admins: ['alice'] });
+    a.createRepo('acme/widgets', { files: { 'README.md': 'hi\n' } });
+    a.createApp('threaded', { webhook_url: rx.url, webhook_secret: 'thread-secret', events: ['issue_comment', 'pull_request'] });
+    a.install('threaded', 'acme', 'all', 'alice');
+    a.push('acme/widgets', { branch: 'feature', author: 'alice', files: { 'a.txt': 'a\n' } });
+    const pr = a.openPull('acme/widgets', { author: 'alice', title: 'Feature', head: 'feature' });
+    a.comment('acme/widgets', pr.number, 'alice', 'hello');
+    await lg.webhooks.idle();
+    const comment = rx.received.find((r) => r.event === 'issue_comment');
+    assert.ok(comment, JSON.stringify(rx.received.map((r) => r.event)));
+    assert.equal(comment.signatureValid, true);
+    const recorded = [...lg.state.deliveries.values()].find((d) => d.guid === comment.delivery);
+    assert.equal(recorded?.status, 'OK');
+    assert.equal(recorded?.status_code, 200);
+    assert.equal(recorded?.response?.payload, 'thanks');
+    assert.ok(recorded && recorded.duration > 0 && recorded.duration < 10, `duration ${recorded?.duration}`);
+
+    // A receiver that is gone: recorded as a failed connection, as GitHub does.
+    await rx.close();
+    a.comment('acme/widgets', pr.number, 'alice', 'anyone there?');
+    await lg.webhooks.idle();
+    const last = [...lg.state.deliveries.values()].at(-1);
+    assert.equal(last?.status, 'failed to connect to host');
+    assert.equal(last?.status_code, 0);
+  } finally {
+    await lg.close();
+  }
+  // After close the thread is gone: a delivery fails instead of hanging.
+  const lost = await lg.webhooks.deliver('ping', { zen: 'gone' }, lg.webhooks.receiversFor(lg.admin.repo('acme/widgets'), 'issue_comment'));
+  assert.ok(lost.every((d) => d.status === 'failed to connect to host'), JSON.stringify(lost.map((d) => d.status)));
+});
