@@ -111,7 +111,9 @@ export function createServiceDeps(
 
 export async function startService(config: ServiceConfig, options: StartOptions): Promise<RunningService> {
   const { logger } = options;
-  const sdb = openDatabase(config.db.driver, config.db.source);
+  const threaded = !options.noWorkers && options.threaded !== undefined && config.queue.threads > 0;
+  // With worker threads, the intake's commits never checkpoint the WAL (a thread does, off this loop).
+  const sdb = openDatabase(config.db.driver, config.db.source, { autoCheckpoint: !threaded });
   let threads: WorkerThreadPool | undefined;
   try {
     await migrateToLatest(sdb);
@@ -121,7 +123,6 @@ export async function startService(config: ServiceConfig, options: StartOptions)
     const late: { worker?: Worker } = {};
     const deps = createServiceDeps(config, sdb, { logger, metrics, secretKey, wake: () => (late.worker ? late.worker.wake() : threads?.wake()) });
     const { queue } = deps;
-    const threaded = !options.noWorkers && options.threaded !== undefined && config.queue.threads > 0;
     if (threaded && options.threaded) {
       threads = new WorkerThreadPool({
         count: config.queue.threads,

@@ -16,6 +16,11 @@ export interface ServiceDb {
   close(): Promise<void>;
   /** SQLite: longest pause between two tries of a busy write lock (OpenOptions.busyRetryMaxMs). */
   busyRetryMaxMs?: number;
+  /**
+   * SQLite: copy what the WAL holds into the database file without waiting for readers or blocking writers
+   * (PRAGMA wal_checkpoint(PASSIVE)); for connections opened with `autoCheckpoint: false`.
+   */
+  checkpoint?: () => { walFrames: number; checkpointed: number };
 }
 
 const INT8_OID = 20;
@@ -40,6 +45,13 @@ export interface OpenOptions {
    * with a 50 ms cap, ~20 ms with 2 ms; bench/service/queue-contention.ts).
    */
   busyRetryMaxMs?: number;
+  /**
+   * SQLite: let a commit checkpoint the WAL when it has grown past 1000 pages (SQLite's default, true).
+   * false moves that work off the commit path: a checkpoint copies pages into the database file and
+   * syncs it, which stalled the committing thread for tens of milliseconds under load (webhook payloads
+   * fill the WAL quickly); someone must then call `checkpoint()` regularly (a worker thread does).
+   */
+  autoCheckpoint?: boolean;
 }
 
 export function openDatabase(driver: DbDriver, source: string, options: OpenOptions = {}): ServiceDb {
@@ -59,8 +71,18 @@ export function openDatabase(driver: DbDriver, source: string, options: OpenOpti
     file.pragma(`busy_timeout = ${busyTimeoutMs}`);
     file.pragma('foreign_keys = ON');
     file.pragma('synchronous = NORMAL');
+    if (options.autoCheckpoint === false) file.pragma('wal_autocheckpoint = 0');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(file) }) });
-    return { db, driver, close: () => db.destroy(), busyRetryMaxMs };
+    return {
+      db,
+      driver,
+      close: () => db.destroy(),
+      busyRetryMaxMs,
+      checkpoint: () => {
+        const [row] = file.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+        return { walFrames: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 };
+      },
+    };
   }
   const pool = new pg.Pool({
     connectionString: source,
