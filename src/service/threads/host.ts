@@ -4,7 +4,7 @@
  * waits behind an evaluation. Leases make this safe to kill at any point: a job whose thread dies is
  * claimed again when its lease expires.
  */
-import { hostname, setPriority } from 'node:os';
+import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -18,11 +18,6 @@ import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 /** What a handler module exports as `makeThreadHandler`. `emit` sends an event to the pool's `onEvent`. */
 export type ThreadHandlerFactory = (deps: ServiceDeps, data: unknown, emit: (event: unknown) => void) => JobHandler | Promise<JobHandler>;
 
-/**
- * Evaluations yield to the intake: on Linux the nice value is per thread, so this lowers this thread only.
- * When a core is free it changes nothing; under load, webhook acknowledgements run first.
- */
-const WORKER_NICE = 5;
 const CHECKPOINT_EVERY_MS = 500;
 
 function runCheckpoint(checkpoint: (() => unknown) | undefined, logger: Logger): void {
@@ -42,11 +37,8 @@ async function main(init: ThreadInit): Promise<void> {
   const base = createLogger(config.logLevel);
   base.level = init.logLevel;
   const logger: Logger = base.child({ thread: init.index });
-  try {
-    setPriority(0, WORKER_NICE);
-  } catch (err) {
-    logger.debug({ err }, 'could not lower the worker thread priority');
-  }
+  // No lower scheduling priority for this thread: it holds SQLite's write lock at times, and a deprioritised
+  // lock holder made the intake wait longer (priority inversion: burst ack p99 ≤ 250 ms vs ≤ 50 ms).
   // Blocking briefly on SQLite's lock is harmless here (only this thread's evaluations wait, and the holder is
   // always another thread or process), and it beats polling (bench/service/queue-contention.ts).
   const sdb = openDatabase(config.db.driver, config.db.source, { busyTimeoutMs: 100, autoCheckpoint: false });
