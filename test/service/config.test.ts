@@ -45,6 +45,8 @@ test('every error is reported at once', () => {
     CHECKS_OUT_SECRET_KEY: 'short',
     LIMIT_USERS: 'maybe',
     WORKER_CONCURRENCY: '0',
+    WORKER_THREADS: '17',
+    GITHUB_WRITE_INTERVAL: 'often',
   });
   assert.ok(r.errors);
   const expected = [
@@ -64,6 +66,18 @@ test('every error is reported at once', () => {
   assert.ok(r.errors.some((e) => e.startsWith("Environment variable BRANDING_NAME 'bad name!'")));
   assert.ok(r.errors.some((e) => e.startsWith('Environment variable DEFAULT_PATTERN is not a valid RE2')));
   assert.ok(r.errors.some((e) => e.startsWith("Environment variable WORKER_CONCURRENCY '0'")));
+  assert.ok(r.errors.some((e) => e.startsWith("Environment variable WORKER_THREADS '17'") && e.includes('at most 16')), r.errors.join('\n'));
+  assert.ok(r.errors.includes("Environment variable GITHUB_WRITE_INTERVAL 'often' must be a duration such as 15m, 1h30m or 500ms"), r.errors.join('\n'));
+});
+
+test('worker threads and write spacing: defaults and values', () => {
+  const base = { GITHUB_APP_ID: '1', GITHUB_APP_PRIVATE_KEY: PEM, GITHUB_WEBHOOK_SECRET: 's' };
+  const d = loadConfig(base);
+  assert.equal(d.config?.queue.threads, 1);
+  assert.equal(d.config?.github.writeIntervalMs, 0);
+  const v = loadConfig({ ...base, WORKER_THREADS: '0', GITHUB_WRITE_INTERVAL: '1s' });
+  assert.equal(v.config?.queue.threads, 0);
+  assert.equal(v.config?.github.writeIntervalMs, 1000);
 });
 
 test('GitHub App mode with a key file, Enterprise API base, postgres', () => {

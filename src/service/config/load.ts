@@ -178,6 +178,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): LoadResult {
       email: get('GITHUB_EMAIL'),
       adminOrg: get('GITHUB_ADMIN_ORG'),
       batchPerSecond: Math.max(1, parse('GITHUB_BATCH_PER_SECOND', z.coerce.number().int('must be an integer'), 10)),
+      writeIntervalMs: duration('GITHUB_WRITE_INTERVAL', '0'),
     },
     branding: { name: brandingName, shortName: brandingShort },
     defaultPattern,

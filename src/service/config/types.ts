@@ -28,6 +28,8 @@ export interface ServiceConfig {
     email: string | undefined;
     adminOrg: string | undefined;
     batchPerSecond: number;
+    /** Minimum time between two writes of one installation or token (GitHub's advice for content writes); 0 = back to back. */
+    writeIntervalMs: number;
   };
   branding: { name: string; shortName: string };
   /** undefined = the engine's default pattern (§6.3). */

@@ -31,6 +31,7 @@ export function repoAccessFor(deps: ServiceDeps, client: Partial<GitHubClientSet
     cache: new EtagCache(),
     metrics: deps.metrics,
     logger: logger.child({ component: 'github' }),
+    writeIntervalMs: config.github.writeIntervalMs,
     ...client,
   });
   if (config.github.mode === 'app' && config.github.app) {

@@ -1,7 +1,11 @@
 /**
  * How long a failed job should wait, when the failure says so: a handler may throw `RetryLater`, and an
- * Octokit error from a GitHub rate limit carries `retry-after` (seconds) or `x-ratelimit-reset` (epoch s).
+ * Octokit error from a GitHub rate limit is read by the client's own rules (`rateLimitOf`: `retry-after`,
+ * `x-ratelimit-reset`, or GitHub's advice of a minute for a secondary limit that names no time); any other
+ * error's `retry-after` (e.g. a 503) is honoured too.
  */
+import { rateLimitOf } from '../github/rate-limit.js';
+
 export class RetryLater extends Error {
   constructor(
     message: string,
@@ -14,14 +18,18 @@ export class RetryLater extends Error {
 
 interface ErrorWithResponse {
   status?: unknown;
+  message?: unknown;
   response?: { headers?: Record<string, unknown> };
 }
 
 export function retryAfterFromError(err: unknown, now: number): number | undefined {
   if (err instanceof RetryLater) return Math.max(0, err.retryAfterMs);
   if (typeof err !== 'object' || err === null) return undefined;
-  const headers = (err as ErrorWithResponse).response?.headers;
+  const e = err as ErrorWithResponse;
+  const headers = e.response?.headers;
   if (!headers || typeof headers !== 'object') return undefined;
+  const limit = typeof e.status === 'number' ? rateLimitOf(e.status, headers, String(e.message ?? ''), now) : undefined;
+  if (limit) return Math.min(limit.retryAfterSeconds, 3600) * 1000;
   const retryAfter = headers['retry-after'];
   if (typeof retryAfter === 'string' || typeof retryAfter === 'number') {
     const seconds = Number(retryAfter);

@@ -9,7 +9,7 @@ import type { ServiceDeps, ThreadedHandler } from '../server.js';
 import type { ThreadHandlerFactory } from './host.js';
 
 /** Client settings that survive structured cloning (no functions, no objects with behaviour). */
-export type CloneableClientSettings = Pick<GitHubClientSettings, 'throttling' | 'retries' | 'retryAfterBaseMs' | 'rateLimitRetries' | 'maxInlineWaitSeconds' | 'timeoutMs' | 'userAgent'>;
+export type CloneableClientSettings = Pick<GitHubClientSettings, 'throttling' | 'retries' | 'retryAfterBaseMs' | 'rateLimitRetries' | 'maxInlineWaitSeconds' | 'timeoutMs' | 'userAgent' | 'writeIntervalMs'>;
 
 export interface PipelineThreadData {
   client?: CloneableClientSettings;
