@@ -32,7 +32,7 @@ const send = (m: Record<string, unknown>) => process.send?.(m);
 
 type Msg =
   | { cmd: 'attach'; url: string }
-  | { cmd: 'comment'; id: number; prs: number[]; body: string; author?: string }
+  | { cmd: 'comment'; id: number; prs: number[]; body: string; author?: string; perSecond?: number }
   | { cmd: 'deliveries'; since: number; event?: string }
   | { cmd: 'cpu' }
   | { cmd: 'idle' }
@@ -45,7 +45,10 @@ process.on('message', async (msg: Msg) => {
   } else if (msg.cmd === 'comment') {
     // Each comment fires `issue_comment.created` at the app; t0 is taken just before the comment exists.
     const sent: { pr: number; t0: number }[] = [];
-    for (const pr of msg.prs) {
+    const start = wall();
+    for (const [i, pr] of msg.prs.entries()) {
+      // Paced: the i-th comment is due i/perSecond seconds after the first.
+      if (msg.perSecond) await new Promise((r) => setTimeout(r, Math.max(0, start + (i * 1000) / msg.perSecond! - wall())));
       const t0 = wall();
       lg.admin.comment(DEMO_REPO, pr, msg.author ?? DEMO_MAINTAINER, msg.body);
       sent.push({ pr, t0 });

@@ -66,9 +66,9 @@ function ask<T>(id: string | number, msg: Record<string, unknown> | null): Promi
   return p;
 }
 let seq = 0;
-const comment = (prs: number[], body: string) => {
+const comment = (prs: number[], body: string, perSecond?: number) => {
   const id = ++seq;
-  return ask<{ sent: { pr: number; t0: number }[] }>(id, { cmd: 'comment', id, prs, body });
+  return ask<{ sent: { pr: number; t0: number }[] }>(id, { cmd: 'comment', id, prs, body, perSecond });
 };
 const childCpu = async () => (await ask<{ cpuMs: number }>('cpu', { cmd: 'cpu' })).cpuMs;
 
@@ -182,13 +182,13 @@ const seqUntil = Date.now();
 await settle();
 
 // --- phase 2 and 3: bursts over the other PRs (first evaluation of each PR, then warm) -----------------
-async function burst(body: string) {
+async function burst(body: string, perSecond?: number) {
   const prs = gh.prs.slice(1);
   const since = Date.now();
   const cpu0 = await serviceCpuMs();
   const ccpu0 = await childCpu();
   const t = wall();
-  const { sent } = await comment(prs, body);
+  const { sent } = await comment(prs, body, perSecond);
   const got = await Promise.all(sent.map((s) => evaluated(s.pr, s.t0)));
   const elapsed = wall() - t;
   const cpu = (await serviceCpuMs()) - cpu0;
@@ -265,13 +265,19 @@ const ackServer0 = await ackHistogram();
 const burstCold = await burst('I approve');
 const burstWarm = await profiled(() => sqlTimed(() => burst('Looks good to me')));
 const ackServer1 = await ackHistogram();
-/** Bucket bounds (ms) under which 50% / 99% of the burst window's acks fell, by the service's clock. */
-const ackServerBurst = (() => {
-  const bounds = [...ackServer1.keys()].sort((a, b) => a - b);
-  const total = (ackServer1.get(Infinity) ?? 0) - (ackServer0.get(Infinity) ?? 0);
-  const under = (q: number) => bounds.find((b) => (ackServer1.get(b) ?? 0) - (ackServer0.get(b) ?? 0) >= q * total) ?? Infinity;
+// A steady stream instead of a burst: comments at PACED_RATE/s while the workers keep up (or fall behind).
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 100);
+const pacedRun = await burst('I approve of this', PACED_RATE);
+const ackServer2 = await ackHistogram();
+/** Bucket bounds (ms) under which 50% / 99% of a window's acks fell, by the service's clock. */
+function ackServerWindow(from: Map<number, number>, to: Map<number, number>) {
+  const bounds = [...to.keys()].sort((a, b) => a - b);
+  const total = (to.get(Infinity) ?? 0) - (from.get(Infinity) ?? 0);
+  const under = (q: number) => bounds.find((b) => (to.get(b) ?? 0) - (from.get(b) ?? 0) >= q * total) ?? Infinity;
   return { count: total, p50: under(0.5), p99: under(0.99) };
-})();
+}
+const ackServerBurst = ackServerWindow(ackServer0, ackServer1);
+const ackServerPaced = ackServerWindow(ackServer1, ackServer2);
 
 // --- ack latencies from the emulator's delivery log ----------------------------------------------------
 const all = (await ask<{ rows: { event: string; ms: number; status: number; at: number }[] }>('deliveries', { cmd: 'deliveries', since: seqSince })).rows;
@@ -279,6 +285,7 @@ const inWindow = (from: number, to: number) => all.filter((d) => d.event === 'is
 const ackCold = inWindow(seqSince, warmSince);
 const ackSeq = inWindow(warmSince, seqUntil);
 const ackBurst = inWindow(burstCold.since, burstWarm.until);
+const ackPaced = inWindow(pacedRun.since, pacedRun.until);
 const bad = all.filter((d) => d.status !== 202 && d.status !== 200).length;
 
 const figures: Figures = {
@@ -293,6 +300,9 @@ const figures: Figures = {
   ackSeq,
   ackBurst,
   ackServerBurst,
+  ackPaced,
+  ackServerPaced,
+  paced: { rate: PACED_RATE, run: pacedRun },
   cold,
   warm,
   burstCold,
