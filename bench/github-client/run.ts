@@ -1,14 +1,10 @@
 /**
  * GitHub client benchmark: CPU time per request, requests/s and one-at-a-time latency through the service's
  * Octokit against the local GitHub in a separate process (forked), for GET 200, GET 304 (ETag revalidation)
- * and POST, with
- *   - before: the client as of f15b840 (baseline-client.ts: undici fetch, Octokit parsing, a thrown 304);
- *   - Octokit plugins: the client as of 0f234c4 (plugin-client.ts: node:http adapter, @octokit/plugin-retry
- *     and @octokit/plugin-throttling, each request through Bottleneck);
- *   - after: today's client as the service uses it (our own retry and rate-limit hooks);
- * each with throttling off and on (the service's default). With the plugins' throttling on, writes are
- * spaced a second apart, so that row measures GETs only; ours serialises writes per identity (4 in flight
- * become one at a time) with no spacing by default.
+ * and POST, with throttling off and on (the service's default: one identity's writes one at a time, no
+ * spacing by default). The before/after rows in BENCHMARKS.md also measured frozen copies of the clients as
+ * of f15b840 (undici fetch, Octokit parsing) and 0f234c4 (@octokit/plugin-retry + plugin-throttling); those
+ * copies were removed once measured — check those commits out to measure them again.
  * Rounds interleave the clients so machine drift hits them alike; each figure is the median over rounds.
  * Prints a Markdown table. Run: `node --import tsx bench/github-client/run.ts`
  * (BENCH_N requests per measurement, BENCH_ROUNDS, BENCH_CONCURRENCY requests in flight).
@@ -21,8 +17,6 @@ import { countGitHubCalls } from '../../src/service/github/call-count.js';
 import { createGitHubClient, type GitHubClientSettings } from '../../src/service/github/client.js';
 import { EtagCache } from '../../src/service/github/etag-cache.js';
 import { createServiceMetrics } from '../../src/service/metrics.js';
-import { createGitHubClient as createBaselineClient } from './baseline-client.js';
-import { createGitHubClient as createPluginClient } from './plugin-client.js';
 
 const N = Number(process.env.BENCH_N ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -49,15 +43,12 @@ const serverCpuMs = async () => (await ask('cpu')).cpuMs as number;
 const ready = (await next()) as unknown as Ready;
 
 type Client = ReturnType<typeof createGitHubClient>;
-/** `reads`: GETs only (with the plugins' throttling on, writes are spaced a second apart by design). */
+/** `readsOnly`: GETs only. */
 type Variant = { name: string; make: (cache: EtagCache) => Client; readsOnly?: boolean };
 const base = (cache: EtagCache): GitHubClientSettings => ({ baseUrl: ready.api_url, cache, metrics: createServiceMetrics(), throttling: false });
 const variants: Variant[] = [
-  { name: 'before (f15b840)', make: (cache) => createBaselineClient(base(cache), ready.token) as unknown as Client },
-  { name: 'Octokit plugins (0f234c4)', make: (cache) => createPluginClient(base(cache), ready.token) as unknown as Client },
-  { name: 'after (own hooks)', make: (cache) => createGitHubClient(base(cache), ready.token) },
-  { name: 'Octokit plugins, throttling on', make: (cache) => createPluginClient({ ...base(cache), throttling: true }, ready.token) as unknown as Client, readsOnly: true },
-  { name: 'after, throttling on (service default)', make: (cache) => createGitHubClient({ ...base(cache), throttling: true }, ready.token) },
+  { name: 'throttling off', make: (cache) => createGitHubClient(base(cache), ready.token) },
+  { name: 'throttling on (service default)', make: (cache) => createGitHubClient({ ...base(cache), throttling: true }, ready.token) },
 ];
 
 const pr = { owner: ready.owner, repo: ready.repo, pull_number: ready.pull };
@@ -116,7 +107,7 @@ const lines = [
   `then ${SERIAL} one at a time for the latency column; local GitHub in a separate process.`,
   `Machine: ${availableParallelism()} cores (nproc), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
   '',
-  '| request | client | client CPU µs/request | vs before | requests/s | one at a time, ms/request | local GitHub CPU µs/request |',
+  '| request | client | client CPU µs/request | vs first row | requests/s | one at a time, ms/request | local GitHub CPU µs/request |',
   '|---|---|---:|---:|---:|---:|---:|',
 ];
 for (const op of ops) {
