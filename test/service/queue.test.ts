@@ -4,21 +4,12 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { JobQueue, exponentialBackoff, type EnqueueInput } from '../../src/service/queue/queue.js';
 import { Worker } from '../../src/service/queue/worker.js';
 import { RetryLater, retryAfterFromError } from '../../src/service/queue/retry-after.js';
-import { testDatabases, type TestDb } from './helpers/databases.js';
+import { testDatabases, withDb } from './helpers/databases.js';
 import { testLogger } from './helpers/logger.js';
 
 const T0 = 1_700_000_000_000;
 function delivery(id: string, prKey: string | null, event = 'issue_comment'): EnqueueInput {
   return { id, event, action: 'created', payload: JSON.stringify({ id }), prKey, repo: prKey?.split('#')[0] ?? null };
-}
-
-async function withDb(create: () => Promise<TestDb>, fn: (t: TestDb) => Promise<void>): Promise<void> {
-  const t = await create();
-  try {
-    await fn(t);
-  } finally {
-    await t.cleanup();
-  }
 }
 
 test('backoff grows exponentially, is capped, and never drops below half a step', () => {

@@ -31,6 +31,38 @@ function until<T>(what: string, get: () => T | undefined | Promise<T | undefined
   });
 }
 
+/** A service configuration on a fresh SQLite file in `dir`, with an app that needs no GitHub. */
+function offlineConfig(dir: string, secret: string, extra: Record<string, string>) {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { config, errors } = loadConfig({
+    GITHUB_APP_ID: '1',
+    GITHUB_APP_PRIVATE_KEY: privateKey,
+    GITHUB_WEBHOOK_SECRET: secret,
+    DB_SOURCE: join(dir, 'service.sqlite'),
+    SERVER_ADDR: '127.0.0.1:0',
+    CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
+    ...extra,
+  });
+  assert.deepEqual(errors ?? [], []);
+  assert.ok(config);
+  return config;
+}
+
+/** POSTs a PR comment delivery signed with `secret`. */
+function postComment(url: string, secret: string, delivery: string, pr: number): Promise<Response> {
+  const body = JSON.stringify({ action: 'created', repository: { full_name: 'acme/widgets' }, issue: { number: pr, pull_request: {} }, comment: { body: 'I approve' } });
+  return fetch(`${url}/hook`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'issue_comment',
+      'x-github-delivery': delivery,
+      'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
+    },
+    body,
+  });
+}
+
 test('worker threads evaluate PRs end to end; /metrics merges the threads', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'checks-out-threads-'));
   const lg = createLocalGitHub();
@@ -93,19 +125,7 @@ test('worker threads evaluate PRs end to end; /metrics merges the threads', asyn
 test('a worker thread that dies mid-job is replaced and the job runs again after its lease', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'checks-out-threads-'));
   const secret = 'thread-crash-secret';
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const { config, errors } = loadConfig({
-    GITHUB_APP_ID: '1',
-    GITHUB_APP_PRIVATE_KEY: privateKey,
-    GITHUB_WEBHOOK_SECRET: secret,
-    DB_SOURCE: join(dir, 'service.sqlite'),
-    SERVER_ADDR: '127.0.0.1:0',
-    CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-    WORKER_THREADS: '1',
-    QUEUE_LEASE: '1s',
-  });
-  assert.deepEqual(errors ?? [], []);
-  assert.ok(config);
+  const config = offlineConfig(dir, secret, { WORKER_THREADS: '1', QUEUE_LEASE: '1s' });
   const done: string[][] = [];
   const service = await startService(config, {
     logger: testLogger,
@@ -116,17 +136,7 @@ test('a worker thread that dies mid-job is replaced and the job runs again after
     },
   });
   try {
-    const body = JSON.stringify({ action: 'created', repository: { full_name: 'acme/widgets' }, issue: { number: 1, pull_request: {} }, comment: { body: 'I approve' } });
-    const res = await fetch(`${service.url}/hook`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'issue_comment',
-        'x-github-delivery': 'crash-1',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
-      },
-      body,
-    });
+    const res = await postComment(service.url, secret, 'crash-1', 1);
     assert.equal(res.status, 202);
     const finished = await until('the job to run again', () => done.find((ids) => ids.includes('crash-1')), 30_000);
     assert.deepEqual(finished, ['crash-1']);
@@ -139,19 +149,7 @@ test('a worker thread that dies mid-job is replaced and the job runs again after
 test('LOG_STATS_PERIOD: the service logs an activity line counting deliveries the worker threads processed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'checks-out-threads-'));
   const secret = 'stats-secret';
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const { config, errors } = loadConfig({
-    GITHUB_APP_ID: '1',
-    GITHUB_APP_PRIVATE_KEY: privateKey,
-    GITHUB_WEBHOOK_SECRET: secret,
-    DB_SOURCE: join(dir, 'service.sqlite'),
-    SERVER_ADDR: '127.0.0.1:0',
-    CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-    WORKER_THREADS: '1',
-    LOG_STATS_PERIOD: '100ms',
-  });
-  assert.deepEqual(errors ?? [], []);
-  assert.ok(config);
+  const config = offlineConfig(dir, secret, { WORKER_THREADS: '1', LOG_STATS_PERIOD: '100ms' });
   const lines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) });
   const marker = join(dir, 'crashed');
@@ -162,17 +160,7 @@ test('LOG_STATS_PERIOD: the service logs an activity line counting deliveries th
     threaded: { module: new URL('./fixtures/crashing-thread-handler.ts', import.meta.url).href, data: { marker }, onEvent: (e) => done.push(e) },
   });
   try {
-    const body = JSON.stringify({ action: 'created', repository: { full_name: 'acme/widgets' }, issue: { number: 2, pull_request: {} }, comment: { body: 'I approve' } });
-    const res = await fetch(`${service.url}/hook`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-github-event': 'issue_comment',
-        'x-github-delivery': 'stats-1',
-        'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`,
-      },
-      body,
-    });
+    const res = await postComment(service.url, secret, 'stats-1', 2);
     assert.equal(res.status, 202);
     await until('the job', () => (done.length > 0 ? true : undefined));
     const line = await until('a stats line with the delivery and the job', () =>

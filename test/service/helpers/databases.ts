@@ -90,3 +90,13 @@ async function createPostgres(options: { migrate?: boolean } = {}): Promise<Test
     },
   };
 }
+
+/** Runs `fn` on a fresh database of one kind, cleaning it up afterwards whatever happens. */
+export async function withDb(create: () => Promise<TestDb>, fn: (t: TestDb) => Promise<void>): Promise<void> {
+  const t = await create();
+  try {
+    await fn(t);
+  } finally {
+    await t.cleanup();
+  }
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { JobQueue, shardOf, type EnqueueInput } from '../../../src/service/queue/queue.js';
 import type { ServiceDb } from '../../../src/service/db/connect.js';
-import { testDatabases, type TestDb } from '../helpers/databases.js';
+import { testDatabases, withDb } from '../helpers/databases.js';
 import { traced } from './trace.js';
 
 const T0 = 1_700_000_000_000;
@@ -11,15 +11,6 @@ const opts = (now: () => number) => ({ leaseMs: 60_000, maxAttempts: 1, now });
 
 function delivery(id: string, prKey: string | null, extra: Partial<EnqueueInput> = {}): EnqueueInput {
   return { id, event: 'issue_comment', action: 'created', payload: JSON.stringify({ id }), prKey, repo: prKey?.split('#')[0] ?? null, ...extra };
-}
-
-async function withDb(create: () => Promise<TestDb>, fn: (t: TestDb) => Promise<void>): Promise<void> {
-  const t = await create();
-  try {
-    await fn(t);
-  } finally {
-    await t.cleanup();
-  }
 }
 
 /** Everything the queue stores, in a comparable form. */

@@ -2,22 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompiledQuery, sql } from 'kysely';
 import { JobQueue, SHARD_SPACE, jobKeyFor, shardOf, type EnqueueInput, type ShardSelector } from '../../../src/service/queue/queue.js';
-import { testDatabases, type TestDb } from '../helpers/databases.js';
+import { testDatabases, withDb, type TestDb } from '../helpers/databases.js';
 import { traced } from './trace.js';
 
 const T0 = 1_700_000_000_000;
 
 function delivery(id: string, prKey: string | null): EnqueueInput {
   return { id, event: 'issue_comment', payload: '{}', prKey, repo: prKey?.split('#')[0] ?? null };
-}
-
-async function withDb(create: () => Promise<TestDb>, fn: (t: TestDb) => Promise<void>): Promise<void> {
-  const t = await create();
-  try {
-    await fn(t);
-  } finally {
-    await t.cleanup();
-  }
 }
 
 /** `count` PR keys that fall in shard `index` of `of`. */
