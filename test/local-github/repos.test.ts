@@ -185,3 +185,16 @@ test('ETag and 304: a conditional request answers 304 and does not count against
   const again = await o.repos.get({ owner: 'acme', repo: 'widgets' });
   assert.equal(Number(again.headers['x-ratelimit-remaining']), remaining - 1);
 });
+
+test('PATCH a repository answers the full repository (organization, counts) like GET, and checks the branch', async () => {
+  const o = w.octo('alice');
+  const upd = await o.repos.update({ owner: 'acme', repo: 'widgets', description: 'Widgets, patched' });
+  assert.equal(upd.data.description, 'Widgets, patched');
+  assert.equal(upd.data.organization?.login, 'acme');
+  assert.equal(upd.data.network_count, 0);
+  assert.equal(upd.data.subscribers_count, 0);
+  const got = await o.repos.get({ owner: 'acme', repo: 'widgets' });
+  assert.deepEqual(Object.keys(upd.data).sort(), Object.keys(got.data).sort());
+  assert.equal(await status(o.repos.update({ owner: 'acme', repo: 'widgets', default_branch: 'no-such-branch' })), 422);
+  assert.equal(await status(w.octo('bob').repos.update({ owner: 'acme', repo: 'widgets', description: 'not an admin' })), 403);
+});

@@ -18,13 +18,15 @@ export function registerRepos(api: FastifyInstance, ctx: LocalGitHubContext): vo
     return repos.map((r) => [r, ctx.permission(c, r)] as const).filter(([, p]) => p !== null).sort((a, b) => a[0].id - b[0].id).map(([r, p]) => ctx.serialize.repo(r, p));
   };
 
-  api.get('/repos/:owner/:repo', async (req) => {
-    const r = repoOf(req);
+  /** GitHub's `full-repository` (GET and PATCH answer it): the repository plus its organization and counts. */
+  const fullRepository = (req: FastifyRequest, r: Repo): Record<string, unknown> => {
     const full = ctx.serialize.repo(r, ctx.permission(ctx.caller(req), r));
     const owner = state.account(r.ownerId);
     if (owner.type === 'Organization') full.organization = ctx.serialize.user(owner);
     return Object.assign(full, { network_count: 0, subscribers_count: 0 });
-  });
+  };
+
+  api.get('/repos/:owner/:repo', async (req) => fullRepository(req, repoOf(req)));
 
   api.patch('/repos/:owner/:repo', async (req) => {
     const r = repoOf(req, { user: 'admin', app: ['administration', 'write'] });
@@ -42,7 +44,7 @@ export function registerRepos(api: FastifyInstance, ctx: LocalGitHubContext): vo
     }
     if (typeof b.archived === 'boolean') r.archived = b.archived;
     r.updated_at = state.now();
-    return ctx.serialize.repo(r, ctx.permission(ctx.caller(req), r));
+    return fullRepository(req, r);
   });
 
   const create = (req: FastifyRequest, owner: Account): Record<string, unknown> => {

@@ -41,7 +41,7 @@ export function registerPullView(web: FastifyInstance, lg: LocalGitHub): void {
     const author = state.account(p.userId);
     const badge = p.merged_at ? html`<span class="badge merged">Merged</span>` : p.state === 'open' ? html`<span class="badge open">Open</span>` : html`<span class="badge closed">Closed</span>`;
     const items = [
-      ...[...state.comments.values()].filter((c) => c.repoId === r.id && c.number === p.number).map((c) => ({ at: c.created_at, id: c.id, node: html`<div class="box" id="issuecomment-${c.id}"><b>${state.account(c.userId).login}</b> <span class="muted">commented ${time(c.created_at)}${c.updated_at !== c.created_at ? ' (edited)' : ''}</span><pre>${c.body}</pre></div>` })),
+      ...[...state.commentsOf(r.id, p.number)].map((c) => ({ at: c.created_at, id: c.id, node: html`<div class="box" id="issuecomment-${c.id}"><b>${state.account(c.userId).login}</b> <span class="muted">commented ${time(c.created_at)}${c.updated_at !== c.created_at ? ' (edited)' : ''}</span><pre>${c.body}</pre></div>` })),
       ...[...state.reviews.values()].filter((v) => v.repoId === r.id && v.number === p.number && v.state !== 'PENDING').map((v) => ({ at: v.submitted_at, id: v.id, node: html`<div class="box" id="pullrequestreview-${v.id}"><b>${state.account(v.userId).login}</b> <span class="${v.state === 'APPROVED' ? 'success' : v.state === 'CHANGES_REQUESTED' ? 'failure' : 'muted'}">${v.state.toLowerCase().replace('_', ' ')}</span> <span class="muted">${time(v.submitted_at)} on ${v.commit_id.slice(0, 7)}</span>${v.body ? html`<pre>${v.body}</pre>` : ''}</div>` })),
     ].sort((a, b) => a.at - b.at || a.id - b.id);
     const statuses = latestStatuses(lg.ctx, r, p.head.sha);
