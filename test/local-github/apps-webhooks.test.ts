@@ -2,9 +2,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/rest';
-import { RequestError } from '@octokit/request-error';
 import { generateKeyPairSync } from 'node:crypto';
-import { startWorld, seedBasic, type World } from './helpers.js';
+import { failure, quiet, seedBasic, startWorld, type World } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import type { App as AppRecord, Installation } from '../../src/local-github/state/types.js';
 
@@ -13,7 +12,6 @@ let appRx: Receiver;
 let hookRx: Receiver;
 let appRec: AppRecord;
 let inst: Installation;
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 before(async () => {
   w = await startWorld();
@@ -35,16 +33,6 @@ function octokitApp(privateKey = appRec.private_key): App {
     appId: appRec.id, privateKey, webhooks: { secret: 'app-secret' },
     Octokit: Octokit.defaults({ baseUrl: w.apiUrl, log: quiet }),
   });
-}
-
-async function failure(p: Promise<unknown>): Promise<RequestError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RequestError) return err;
-    throw err;
-  }
-  assert.fail('expected the request to fail');
 }
 
 test('installation.created was delivered to the app webhook with a valid signature', () => {

@@ -10,10 +10,10 @@ import { Octokit } from '@octokit/rest';
 import { main } from '../../src/cli/main.js';
 import { withIo } from '../../src/cli/io.js';
 import type { Credentials } from '../../src/local-github/credentials.js';
+import { quiet } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lg-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Starts the real command in a child process and resolves with the credentials line it prints. */
 function launch(args: string[]): Promise<{ child: ChildProcess; creds: Credentials; exited: Promise<number | null> }> {

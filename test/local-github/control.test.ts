@@ -6,13 +6,11 @@ import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import { RequestError } from '@octokit/request-error';
-import { startWorld, seedBasic, type World } from './helpers.js';
+import { failure, quiet, seedBasic, startWorld, type World } from './helpers.js';
 import { createLocalGitHub } from '../../src/local-github/server.js';
 
 let w: World;
 let dir: string;
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 before(async () => {
   w = await startWorld();
@@ -28,16 +26,6 @@ async function control(method: string, path: string, body?: unknown): Promise<{ 
   const res = await fetch(`${w.webUrl}/_emulator${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, data: text ? JSON.parse(text) : null };
-}
-
-async function failure(p: Promise<unknown>): Promise<RequestError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RequestError) return err;
-    throw err;
-  }
-  assert.fail('expected the request to fail');
 }
 
 test('control API builds a world that the REST API serves', async () => {

@@ -3,6 +3,8 @@
  * Every response those clients receive is validated against GitHub's OpenAPI description; `close()` fails
  * the test that used the world if any response did not match.
  */
+import assert from 'node:assert/strict';
+import { RequestError } from '@octokit/request-error';
 import type { Octokit } from '@octokit/rest';
 import { validatingOctokit } from './schemas.js';
 import { createLocalGitHub, type LocalGitHub } from '../../src/local-github/server.js';
@@ -48,4 +50,18 @@ export async function seedBasic(w: World): Promise<void> {
   a.createRepo('acme/widgets', { files: { 'README.md': '# widgets\n', 'src/a.txt': 'one\ntwo\n' } });
   a.createRepo('acme/secret', { private: true, files: { 'x.txt': 'hidden\n' } });
   a.createTeam('acme', 'Reviewers', { members: ['bob'], repos: { widgets: 'write' } });
+}
+
+/** An Octokit `log` that says nothing (tests assert on results, not on Octokit's warnings). */
+export const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The RequestError a call must fail with; fails the test when the call succeeds. */
+export async function failure(p: Promise<unknown>): Promise<RequestError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof RequestError) return err;
+    throw err;
+  }
+  assert.fail('expected the request to fail');
 }

@@ -4,10 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Octokit } from '@octokit/rest';
-import { startWorld, seedBasic } from './helpers.js';
+import { quiet, seedBasic, startWorld } from './helpers.js';
 import { createLocalGitHub } from '../../src/local-github/server.js';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 test('saved state includes extension state (check runs) and installation tokens', async (t) => {
   const w = await startWorld();

@@ -1,7 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestError } from '@octokit/request-error';
-import { startWorld, seedBasic, type World } from './helpers.js';
+import { failure, seedBasic, startWorld, type World } from './helpers.js';
 
 let w: World;
 before(async () => {
@@ -9,16 +8,6 @@ before(async () => {
   await seedBasic(w);
 });
 after(() => w.close());
-
-async function failure(p: Promise<unknown>): Promise<RequestError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RequestError) return err;
-    throw err;
-  }
-  assert.fail('expected the request to fail');
-}
 
 const repo = { owner: 'acme', repo: 'widgets' };
 

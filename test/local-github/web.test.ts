@@ -2,12 +2,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/rest';
-import { startWorld, seedBasic, type World } from './helpers.js';
+import { quiet, seedBasic, startWorld, type World } from './helpers.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
 let w: World;
 let rx: Receiver;
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 before(async () => {
   w = await startWorld();

@@ -1,6 +1,5 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestError } from '@octokit/request-error';
 import Fastify from 'fastify';
 import { Octokit } from '@octokit/rest';
 import { issueInstallationToken } from '../../../src/local-github/domain/apps.js';
@@ -10,6 +9,7 @@ import { registerChecksControl, type ChecksExtension } from '../../../src/local-
 import { openPull } from '../../../src/local-github/domain/pulls.js';
 import { createRepo } from '../../../src/local-github/domain/repos.js';
 import { createAccount } from '../../../src/local-github/domain/accounts.js';
+import { failure } from '../helpers.js';
 
 let w: World;
 before(async () => {
@@ -21,16 +21,6 @@ after(async () => {
 
 const owner = 'acme';
 const repo = 'widgets';
-
-async function failure(p: Promise<unknown>): Promise<RequestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RequestError) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 function validateAll(hooks: { event: string; action: string | undefined; payload: unknown }[]): void {
   for (const h of hooks) validateWebhook(h.event, String(h.action), h.payload);

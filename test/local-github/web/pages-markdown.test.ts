@@ -2,11 +2,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { App } from '@octokit/app';
 import { Octokit } from '@octokit/rest';
-import { startWorld, seedBasic, type World } from '../helpers.js';
+import { quiet, seedBasic, startWorld, type World } from '../helpers.js';
 import { reports } from './report-fixtures.js';
 
 let w: World;
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 before(async () => {
   w = await startWorld();
