@@ -26,3 +26,12 @@ export function parseObject(text: string): Obj | undefined {
     return undefined;
   }
 }
+
+/** `owner/name` as GitHub allows them (names are checked before they key a job, a query or a log line). */
+export const REPO_FULL_NAME = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+
+/** A commit SHA as webhooks carry it (40 lower-case hex digits). */
+export const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+/** A git object id: SHA-1, or SHA-256 for repositories that use it. */
+export const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;

@@ -21,6 +21,7 @@ import { createSecretBox, generateSecretKey, type SecretBox } from './secrets.js
 import { AccountStore } from './store/accounts.js';
 import { WorkerThreadPool } from './threads/pool.js';
 import { serviceTriage } from './intake/echo.js';
+import { targetOptionsFor } from './pipeline/targets.js';
 import { startStatsLog } from './stats-log.js';
 
 export interface ServiceDeps {
@@ -135,6 +136,8 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       });
       await threads.start();
     }
+    const pool = threads;
+    const threadMetrics = pool ? () => pool.metrics() : undefined;
     const handler = threaded ? undefined : (options.makeHandler?.(deps) ?? createJobHandler({ sdb }));
     const worker = options.noWorkers || handler === undefined
       ? undefined
@@ -160,9 +163,9 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       appWebhookSecret: options.webhookSecrets ? undefined : config.github.mode === 'app' ? config.github.app?.webhookSecret : undefined,
       webhookSecrets: options.webhookSecrets ?? webhookSecretsFor(config, deps.accounts),
       // The echoes of our own check runs and statuses, and other integrations' statuses, are answered, not queued.
-      triage: serviceTriage(sdb, { brandingShort: config.branding.shortName, statusContext: `approvals/${config.branding.name}`, checkRunName: config.checkRunName }),
-      onQueued: () => (worker ? worker.wake() : threads?.wake()),
-      threadMetrics: threads ? () => threads?.metrics() ?? Promise.resolve([]) : undefined,
+      triage: serviceTriage(sdb, targetOptionsFor(config)),
+      onQueued: deps.wake,
+      threadMetrics,
       checkHealth: async () => {
         await sql`select 1`.execute(sdb.db);
       },
@@ -188,7 +191,7 @@ export async function startService(config: ServiceConfig, options: StartOptions)
       logger: logger.child({ component: 'stats' }),
       metrics,
       queueDepth: () => queue.depth(),
-      threadMetrics: threads ? () => threads?.metrics() ?? Promise.resolve([]) : undefined,
+      threadMetrics,
     });
     const purgeTimer = setInterval(() => void purge(), 3_600_000);
     purgeTimer.unref();

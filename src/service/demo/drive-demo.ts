@@ -8,6 +8,7 @@ import { Octokit } from '@octokit/rest';
 import { z } from 'zod';
 import type { DemoCredentials } from './local-demo.js';
 import { DEMO_APP_NAME, DEMO_MAINTAINER, DEMO_PR_TITLE, DEMO_REPO } from './demo-world.js';
+import { REPO_FULL_NAME } from '../payload.js';
 
 const MAX_CREDENTIALS_BYTES = 1024 * 1024;
 const trimUrl = (u: string) => u.replace(/\/+$/, '');
@@ -20,7 +21,7 @@ const credentialsSchema = z.object({
   users: z.array(z.object({ login: z.string().min(1).max(100), token: z.string().min(1).max(500) })).max(1000),
   demo: z.object({
     service_url: httpUrl,
-    repo: z.string().regex(/^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/),
+    repo: z.string().regex(REPO_FULL_NAME),
     pull_number: z.number().int().positive(),
     pr_url: httpUrl,
     maintainer: z.string().min(1).max(100),

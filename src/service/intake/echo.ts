@@ -6,11 +6,8 @@
  */
 import type { ServiceDb } from '../db/connect.js';
 import { isEchoOfLatestDecision } from '../store/decisions.js';
-import { obj, str } from '../payload.js';
+import { COMMIT_SHA, REPO_FULL_NAME, obj, str } from '../payload.js';
 import { triageDelivery, type TargetOptions } from './triage.js';
-
-const SHA = /^[0-9a-f]{40}$/;
-const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 
 /** Why the `status` delivery needs no work (it is our own echo), or undefined to queue it. */
 export async function ownStatusEcho(sdb: ServiceDb, payload: Record<string, unknown>, statusContext: string): Promise<string | undefined> {
@@ -19,7 +16,7 @@ export async function ownStatusEcho(sdb: ServiceDb, payload: Record<string, unkn
   const sha = str(payload.sha);
   const state = str(payload.state);
   const description = str(payload.description) ?? '';
-  if (repo === undefined || !REPO.test(repo) || sha === undefined || !SHA.test(sha) || state === undefined) return undefined;
+  if (repo === undefined || !REPO_FULL_NAME.test(repo) || sha === undefined || !COMMIT_SHA.test(sha) || state === undefined) return undefined;
   return (await isEchoOfLatestDecision(sdb, repo, sha, { state, description })) ? 'the echo of the status checks-out posted' : undefined;
 }
 

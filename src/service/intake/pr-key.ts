@@ -3,9 +3,8 @@
  * key `owner/repo#n` the queue serialises on. Payloads are untrusted: every field is type-checked, and
  * the repository part of the key is lower-cased because GitHub names are case-insensitive.
  */
-import { obj, positiveInt } from '../payload.js';
+import { REPO_FULL_NAME, obj, positiveInt } from '../payload.js';
 
-const REPO_NAME = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 
 export interface PayloadSubject {
   repo: string | null;
@@ -27,7 +26,7 @@ function singlePr(list: unknown): number | null {
 export function payloadSubject(event: string, payload: unknown): PayloadSubject {
   const p = obj(payload) ?? {};
   const repository = obj(p.repository);
-  const fullName = typeof repository?.full_name === 'string' && REPO_NAME.test(repository.full_name) ? repository.full_name : null;
+  const fullName = typeof repository?.full_name === 'string' && REPO_FULL_NAME.test(repository.full_name) ? repository.full_name : null;
   const orgLogin = obj(p.organization)?.login;
   const ownerLogin = obj(repository?.owner)?.login;
   const owner = typeof orgLogin === 'string' ? orgLogin : typeof ownerLogin === 'string' ? ownerLogin : fullName ? fullName.split('/')[0] : null;

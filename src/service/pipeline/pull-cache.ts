@@ -10,7 +10,7 @@
  * title, body, author and state. A push whose `synchronize` has not arrived yet is caught by the caller,
  * which compares the cached head with the PR's commit list (read anyway) and re-fetches on a mismatch.
  */
-import { obj, str, type Obj } from '../payload.js';
+import { OBJECT_ID, obj, str, type Obj } from '../payload.js';
 import type { PullData } from './github-port.js';
 
 function time(v: unknown): number | undefined {
@@ -18,7 +18,6 @@ function time(v: unknown): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 /** A webhook `pull_request` object (the REST shape) as PullData; undefined when anything needed is missing. */
 export function pullFromPayload(v: unknown): PullData | undefined {
@@ -33,7 +32,7 @@ export function pullFromPayload(v: unknown): PullData | undefined {
   const baseRef = str(base?.ref);
   const title = str(p?.title);
   if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0) return undefined;
-  if (!headSha || !SHA.test(headSha) || createdAt === undefined || author === undefined || !headRef || !baseRef || title === undefined) return undefined;
+  if (!headSha || !OBJECT_ID.test(headSha) || createdAt === undefined || author === undefined || !headRef || !baseRef || title === undefined) return undefined;
   const mergeable = p?.mergeable;
   return {
     number,

@@ -13,6 +13,7 @@ import type { ServiceDeps } from '../server.js';
 import { createAppAccess } from './app-access.js';
 import { createPipelineHandler, type PipelineOptions, type RepoAccess } from './handler.js';
 import { MembershipCache } from './membership-cache.js';
+import { targetOptionsFor } from './targets.js';
 import { createTokenAccess } from './token-access.js';
 
 export interface PipelineWiringOptions {
@@ -56,9 +57,7 @@ export function makePipelineHandler(deps: ServiceDeps, o: PipelineWiringOptions 
       defaultPattern: config.defaultPattern,
       legacy: { ...config.legacy, defaultPattern: config.defaultPattern },
     },
-    brandingShort: config.branding.shortName,
-    statusContext: `approvals/${config.branding.name}`, // spec §0: the context derives from BRANDING_NAME
-    checkRunName: config.checkRunName,
+    ...targetOptionsFor(config),
     publicUrl: config.server.publicUrl,
     logger: deps.logger,
     maxAttempts: config.queue.maxAttempts,

@@ -5,7 +5,8 @@
  * claiming to be ours must be checked against the true state.
  */
 import { isServiceMessage } from '../../policy/actions/notifications.js';
-import { obj, positiveInt, str, type Obj } from '../payload.js';
+import { statusContext } from '../../policy/approval/status.js';
+import { COMMIT_SHA, REPO_FULL_NAME, obj, positiveInt, str, type Obj } from '../payload.js';
 
 /** A delivery with its payload parsed once per job (the job seam's `ParsedDelivery` is one). */
 export interface TargetDelivery {
@@ -55,12 +56,15 @@ export interface TargetOptions {
   checkRunName: string;
 }
 
+/** The options as the service configuration sets them (the status context derives from BRANDING_NAME, spec §0). */
+export function targetOptionsFor(config: { branding: { name: string; shortName: string }; checkRunName: string }): TargetOptions {
+  return { brandingShort: config.branding.shortName, statusContext: statusContext(config.branding.name), checkRunName: config.checkRunName };
+}
+
 /** The pipeline's own follow-up deliveries (see handler.ts); the dot keeps it out of GitHub's event names. */
 export const FOLLOW_UP_EVENT = 'checks-out.evaluate';
 
 const num = positiveInt;
-const SHA = /^[0-9a-f]{40}$/;
-const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
 
 /** `pull_request` actions that can change the decision. `closed` ends the PR's life: nothing to report. */
 const PR_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft']);
@@ -121,7 +125,7 @@ export function classifyDelivery(event: string, payload: Obj, receivedAt: number
   }
   if (MEMBERSHIP_EVENTS.has(event)) return membershipChange(event, p, ask);
   const repo = str(obj(p.repository)?.full_name);
-  if (repo === undefined || !REPO.test(repo)) {
+  if (repo === undefined || !REPO_FULL_NAME.test(repo)) {
     ask.why = 'no repository';
     return ask;
   }
@@ -152,7 +156,7 @@ function addPr(a: DeliveryAsk, n: number | undefined): string | undefined {
 }
 
 function addSha(a: DeliveryAsk, sha: string | undefined, reason: string, claimed?: ShaTarget['claimed']): string | undefined {
-  if (sha === undefined || !SHA.test(sha)) return 'no commit SHA';
+  if (sha === undefined || !COMMIT_SHA.test(sha)) return 'no commit SHA';
   a.shas.push({ sha, reason, ...(claimed ? { claimed } : {}) });
   return undefined;
 }
@@ -175,7 +179,7 @@ function classify(event: string, p: Obj, receivedAt: number, a: DeliveryAsk, o: 
     case 'pull_request': {
       const pr = obj(p.pull_request);
       const head = str(obj(pr?.head)?.sha);
-      if ((action === 'opened' || action === 'reopened' || action === 'synchronize') && head && SHA.test(head)) {
+      if ((action === 'opened' || action === 'reopened' || action === 'synchronize') && head && COMMIT_SHA.test(head)) {
         a.pushes.push({ sha: head, at: githubTime(pr?.updated_at) ?? receivedAt, source: `pull_request.${action}` });
       }
       if (!action || !PR_ACTIONS.has(action)) return `pull_request.${action ?? '?'} does not change approvals`;
@@ -199,7 +203,7 @@ function classify(event: string, p: Obj, receivedAt: number, a: DeliveryAsk, o: 
       const after = str(p.after);
       // Only branch heads can be PR heads; a tag push says nothing about when a head was pushed.
       if (!str(p.ref)?.startsWith('refs/heads/')) return 'not a branch push';
-      if (p.deleted === true || after === undefined || !SHA.test(after) || /^0+$/.test(after)) return 'branch deleted';
+      if (p.deleted === true || after === undefined || !COMMIT_SHA.test(after) || /^0+$/.test(after)) return 'branch deleted';
       a.pushes.push({ sha: after, at: githubTime(obj(p.repository)?.pushed_at) ?? receivedAt, source: 'push' });
       // A push to a PR branch also arrives as pull_request.synchronize; evaluating twice is harmless but wasteful.
       return 'push recorded';
@@ -248,7 +252,7 @@ const ORG_LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 function membershipChange(event: string, p: Obj, a: DeliveryAsk): DeliveryAsk {
   const action = str(p.action);
   const repo = str(obj(p.repository)?.full_name);
-  if (repo !== undefined && REPO.test(repo)) a.repo = repo;
+  if (repo !== undefined && REPO_FULL_NAME.test(repo)) a.repo = repo;
   const inst = num(obj(p.installation)?.id);
   if (inst !== undefined) a.installation = inst;
   // `member` (collaborators) concerns the repository's owner; the others carry the organisation.

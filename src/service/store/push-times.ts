@@ -4,6 +4,7 @@
  * earliest observation wins, whatever order deliveries are processed in.
  */
 import { writeTransaction, type ServiceDb } from '../db/connect.js';
+import { OBJECT_ID } from '../payload.js';
 
 export interface PushTime {
   pushedAt: number;
@@ -17,7 +18,6 @@ export interface PushObservation {
   source: string;
 }
 
-const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 export async function recordPushTime(sdb: ServiceDb, repo: string, sha: string, pushedAt: number, source: string): Promise<void> {
   await recordPushTimes(sdb, [{ repo, sha, pushedAt, source }]);
@@ -31,7 +31,7 @@ export async function recordPushTime(sdb: ServiceDb, repo: string, sha: string, 
 export async function recordPushTimes(sdb: ServiceDb, observations: readonly PushObservation[]): Promise<void> {
   const news: PushObservation[] = [];
   for (const o of observations) {
-    if (typeof o?.sha !== 'string' || !SHA.test(o.sha) || typeof o.repo !== 'string' || typeof o.source !== 'string') continue;
+    if (typeof o?.sha !== 'string' || !OBJECT_ID.test(o.sha) || typeof o.repo !== 'string' || typeof o.source !== 'string') continue;
     if (typeof o.pushedAt !== 'number' || !Number.isFinite(o.pushedAt)) continue;
     const repo = o.repo.toLowerCase();
     const known = await pushTime(sdb, repo, o.sha);
