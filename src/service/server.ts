@@ -110,6 +110,22 @@ export function createServiceDeps(
   return { sdb, queue, metrics: o.metrics, box, accounts: new AccountStore(sdb, box), logger: o.logger, config, wake: o.wake };
 }
 
+/** The worker loop over the deps' queue (`WORKER_CONCURRENCY` slots); `thread` names and shards a worker thread's. */
+export function createServiceWorker(deps: ServiceDeps, handler: JobHandler, thread?: { index: number; count: number }): Worker {
+  const { config } = deps;
+  return new Worker({
+    queue: deps.queue,
+    handler,
+    logger: deps.logger.child({ component: 'worker' }),
+    id: `${hostname()}:${process.pid}:${thread ? `t${thread.index}:` : ''}${randomBytes(3).toString('hex')}`,
+    concurrency: config.queue.workers,
+    leaseMs: config.queue.leaseMs,
+    metrics: deps.metrics,
+    // With several threads each PR's jobs go to one thread, whose caches (PR record, check-run ids) stay warm.
+    ...(thread && thread.count > 1 ? { shard: thread } : {}),
+  });
+}
+
 export async function startService(config: ServiceConfig, options: StartOptions): Promise<RunningService> {
   const { logger } = options;
   const threaded = !options.noWorkers && options.threaded !== undefined && config.queue.threads > 0;
@@ -139,17 +155,7 @@ export async function startService(config: ServiceConfig, options: StartOptions)
     const pool = threads;
     const threadMetrics = pool ? () => pool.metrics() : undefined;
     const handler = threaded ? undefined : (options.makeHandler?.(deps) ?? createJobHandler({ sdb }));
-    const worker = options.noWorkers || handler === undefined
-      ? undefined
-      : new Worker({
-          queue,
-          handler,
-          logger: logger.child({ component: 'worker' }),
-          id: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-          concurrency: config.queue.workers,
-          leaseMs: config.queue.leaseMs,
-          metrics,
-        });
+    const worker = options.noWorkers || handler === undefined ? undefined : createServiceWorker(deps, handler);
     late.worker = worker;
     const https = config.server.tls
       ? { cert: readFileSync(config.server.tls.certFile), key: readFileSync(config.server.tls.keyFile) }

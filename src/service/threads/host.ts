@@ -4,15 +4,13 @@
  * waits behind an evaluation. Leases make this safe to kill at any point: a job whose thread dies is
  * claimed again when its lease expires.
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { openDatabase } from '../db/connect.js';
 import { createLogger } from '../logger.js';
 import { createServiceMetrics } from '../metrics.js';
 import { Worker, type JobHandler } from '../queue/worker.js';
-import { createServiceDeps, type ServiceDeps } from '../server.js';
+import { createServiceDeps, createServiceWorker, type ServiceDeps } from '../server.js';
 import type { FromThread, ThreadInit, ToThread } from './protocol.js';
 
 /** What a handler module exports as `makeThreadHandler`. `emit` sends an event to the pool's `onEvent`. */
@@ -46,24 +44,17 @@ async function main(init: ThreadInit): Promise<void> {
   const checkpointer = init.index === 0 && sdb.checkpoint ? setInterval(() => runCheckpoint(sdb.checkpoint, logger), CHECKPOINT_EVERY_MS) : undefined;
   const metrics = createServiceMetrics();
   const late: { worker?: Worker } = {};
-  const deps = createServiceDeps(config, sdb, { logger, metrics, secretKey: config.secretKey, wake: () => {
-    late.worker?.wake();
-    post({ type: 'wake' });
-  } });
+  // A follow-up this thread queues may belong to another thread's shard: the pool wakes every thread.
+  const deps = createServiceDeps(config, sdb, {
+    logger,
+    metrics,
+    secretKey: config.secretKey,
+    wake: () => (init.count > 1 ? post({ type: 'wake' }) : late.worker?.wake()),
+  });
   const mod = (await import(init.handlerModule)) as { makeThreadHandler?: ThreadHandlerFactory };
   if (typeof mod.makeThreadHandler !== 'function') throw new Error(`${init.handlerModule} does not export makeThreadHandler`);
   const handler = await mod.makeThreadHandler(deps, init.handlerData, (event) => post({ type: 'event', event }));
-  const worker = new Worker({
-    queue: deps.queue,
-    handler,
-    logger: logger.child({ component: 'worker' }),
-    id: `${hostname()}:${process.pid}:t${init.index}:${randomBytes(3).toString('hex')}`,
-    concurrency: config.queue.workers,
-    leaseMs: config.queue.leaseMs,
-    metrics,
-    // With several threads each PR's jobs go to one thread, whose caches (PR record, check-run ids) stay warm.
-    ...(init.count > 1 ? { shard: { index: init.index, count: init.count } } : {}),
-  });
+  const worker = createServiceWorker(deps, handler, { index: init.index, count: init.count });
   late.worker = worker;
   port.on('message', (m: ToThread) => {
     if (m.type === 'wake') worker.wake();
