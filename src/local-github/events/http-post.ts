@@ -26,7 +26,8 @@ export class TimeoutError extends Error {
   }
 }
 
-export function postWebhook(url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxResponse: number): Promise<PostResult> {
+/** `body` as text, or as its UTF-8 bytes (what the sender thread receives, transferred without a copy). */
+export function postWebhook(url: string, headers: Record<string, string>, body: string | Uint8Array, timeoutMs: number, maxResponse: number): Promise<PostResult> {
   return new Promise((resolve, reject) => {
     let target: URL;
     try {
@@ -40,7 +41,7 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
       reject(new Error(`unsupported protocol ${target.protocol}`));
       return;
     }
-    const payload = Buffer.from(body);
+    const payload = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const req = (secure ? https : http).request(target, {
       method: 'POST',
       agent: secure ? agents.https : agents.http,
