@@ -182,7 +182,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): LoadResult {
     },
     branding: { name: brandingName, shortName: brandingShort },
     defaultPattern,
-    cache: { ttlMs: duration('CACHE_TTL', '15m'), longTtlMs: duration('LONG_CACHE_TTL', '24h') },
+    cache: { ttlMs: duration('CACHE_TTL', '15m'), longTtlMs: duration('LONG_CACHE_TTL', '24h'), policyTtlMs: duration('POLICY_CACHE_TTL', '1m') },
     logLevel: (LOG_LEVELS as readonly string[]).includes(logRaw) ? (logRaw as LogLevel) : 'info',
     checkRunName,
     secretKey,

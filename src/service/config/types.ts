@@ -34,7 +34,8 @@ export interface ServiceConfig {
   branding: { name: string; shortName: string };
   /** undefined = the engine's default pattern (§6.3). */
   defaultPattern: string | undefined;
-  cache: { ttlMs: number; longTtlMs: number };
+  /** ttlMs: memberships; longTtlMs: people; policyTtlMs: default-branch policy files (0: read each time). */
+  cache: { ttlMs: number; longTtlMs: number; policyTtlMs: number };
   logLevel: LogLevel;
   checkRunName: string;
   /** 32-byte AES-256-GCM key for secrets at rest; undefined = serve manages a key file (SQLite only). */

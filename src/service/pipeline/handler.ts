@@ -21,6 +21,8 @@ import type { CommitData, PrGitHub, PullData, RepoData, RepoRef } from './github
 import type { PolicyEnv } from './load-policy.js';
 import type { MembershipCache } from './membership-cache.js';
 import { announceMembershipChanges, installationKey, installationOfKey, revokedInstallations, syncMembership } from './membership-sync.js';
+import { filesKey, type PolicyFileCache } from './policy-files.js';
+import { cachedReads } from './cached-reads.js';
 import { publishReport, startCheckRun, type PublishOptions } from './publish.js';
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
@@ -65,6 +67,8 @@ export interface PipelineOptions {
   inProgress?: boolean;
   /** What this process knows of PRs and their check runs (default: a fresh one per handler). */
   pulls?: PullCache;
+  /** Default-branch policy files between evaluations (POLICY_CACHE_TTL); without it they are read (revalidated) each time. */
+  policyFiles?: PolicyFileCache;
   /** Called after each evaluation (metrics). */
   onEvaluated?: (info: { repo: string; pr: number; ms: number; outcome: PrOutcome['kind']; calls: CallCounter }) => void;
 }
@@ -115,6 +119,10 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
       await announceMembershipChanges(o.sdb, t.membershipOrgs, now());
       log.info({ orgs: [...t.membershipOrgs] }, 'membership changed; cached answers of these organisations will be re-read');
     }
+    if (t.policyRepos.size > 0) {
+      await announceMembershipChanges(o.sdb, [...t.policyRepos].map(filesKey), now());
+      log.debug({ repos: [...t.policyRepos] }, 'default branch moved; cached policy files of these repositories will be re-read');
+    }
     const revoked = revokedInstallations(deliveries);
     if (revoked.length > 0) {
       // Through the same log, so every thread and process drops the revoked token before its next evaluation.
@@ -133,7 +141,7 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
     }
     const repos = new Set([...t.prs.keys(), ...shas.map((s) => s.repo)]);
     if (repos.size > 0) {
-      for (const key of await syncMembership(o.sdb, o.membership)) {
+      for (const key of await syncMembership(o.sdb, o.membership, o.policyFiles)) {
         const id = installationOfKey(key);
         if (id !== undefined) o.access.forgetInstallation?.(id);
       }
@@ -237,10 +245,11 @@ async function evaluateAndReport(
   log: Logger,
   now: () => number,
 ): Promise<PrOutcome['kind'] | undefined> {
-  const { gh } = access;
   const { ref, number } = target;
   const slug = `${ref.owner}/${ref.repo}`;
-  const { pull, commits } = await loadPull(pulls, gh, target, job, log);
+  const { pull, commits } = await loadPull(pulls, access.gh, target, job, log);
+  const gh = cachedReads(access.gh, { pulls, pull, policyFiles: o.policyFiles, changesSeen: () => o.membership.changesSeen ?? -1, now });
+  access = { ...access, gh };
   if (pull.state !== 'open') {
     log.debug('pull request is closed; nothing to report');
     return undefined;

@@ -8,28 +8,36 @@ import type { ServiceDb } from '../db/connect.js';
 import { latestMembershipChange, membershipChangesSince, recordMembershipChange } from '../store/membership-changes.js';
 import { obj } from '../payload.js';
 import type { MembershipCache } from './membership-cache.js';
+import { repoOfFilesKey, type PolicyFileCache } from './policy-files.js';
 
 /**
- * Catches `cache` up with the log; returns the keys changed since its last check (organisations, and
- * `installation:<id>` for revoked installations, which the caller forgets in its own caches).
+ * Catches `cache` (and the policy file cache, which follows the same log) up with the log; returns the keys
+ * changed since its last check (organisations, `installation:<id>` for revoked installations, which the
+ * caller forgets in its own caches, and `files:<owner/repo>` for default branches that moved).
  */
-export async function syncMembership(sdb: ServiceDb, cache: MembershipCache): Promise<Set<string>> {
+export async function syncMembership(sdb: ServiceDb, cache: MembershipCache, files?: PolicyFileCache): Promise<Set<string>> {
   const latest = await latestMembershipChange(sdb);
   const seen = cache.changesSeen;
   if (seen === latest) return new Set();
   if (seen === undefined || latest < seen) {
     // First look (answers cached before it cannot be placed in the log), or the log was reset.
     if (cache.size > 0) cache.clear();
+    files?.clear();
     cache.changesSeen = latest;
     return new Set();
   }
   const since = await membershipChangesSince(sdb, seen);
   if (since === undefined) {
     cache.clear();
+    files?.clear();
     cache.changesSeen = latest;
     return new Set();
   }
-  for (const org of since.orgs) if (installationOfKey(org) === undefined) cache.forgetOrg(org);
+  for (const key of since.orgs) {
+    const repo = repoOfFilesKey(key);
+    if (repo !== undefined) files?.changed(repo, since.upTo);
+    else if (installationOfKey(key) === undefined) cache.forgetOrg(key);
+  }
   cache.changesSeen = since.upTo;
   return since.orgs;
 }

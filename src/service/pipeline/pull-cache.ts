@@ -104,10 +104,12 @@ const INVALIDATING = new Set(['synchronize', 'edited']);
 export class PullCache {
   private readonly pulls: Lru<PullData>;
   private readonly runs: Lru<CheckRunMemo>;
+  private readonly fileLists: Lru<readonly string[]>;
 
   constructor(max = 10_000) {
     this.pulls = new Lru(max);
     this.runs = new Lru(max);
+    this.fileLists = new Lru(max);
   }
 
   private static key(repo: string, n: number | string): string {
@@ -180,5 +182,18 @@ export class PullCache {
 
   forgetCheckRun(repo: string, headSha: string): void {
     this.runs.delete(PullCache.key(repo, headSha));
+  }
+
+  /**
+   * The files a PR with this head and base changes, as listed before. GitHub lists the diff from the merge
+   * base of the two, so the same pair always lists the same files; a push or a new base gives a new pair.
+   */
+  files(repo: string, headSha: string, baseSha: string): string[] | undefined {
+    const files = this.fileLists.get(PullCache.key(repo, `${headSha}..${baseSha}`));
+    return files ? [...files] : undefined;
+  }
+
+  rememberFiles(repo: string, headSha: string, baseSha: string, files: readonly string[]): void {
+    this.fileLists.set(PullCache.key(repo, `${headSha}..${baseSha}`), [...files]);
   }
 }

@@ -13,6 +13,7 @@ import type { ServiceDeps } from '../server.js';
 import { createAppAccess } from './app-access.js';
 import { createPipelineHandler, type PipelineOptions, type RepoAccess } from './handler.js';
 import { MembershipCache } from './membership-cache.js';
+import { PolicyFileCache } from './policy-files.js';
 import { targetOptionsFor } from './targets.js';
 import { createTokenAccess } from './token-access.js';
 
@@ -52,6 +53,7 @@ export function makePipelineHandler(deps: ServiceDeps, o: PipelineWiringOptions 
     sdb: deps.sdb,
     access: repoAccessFor(deps, o.client),
     membership: new MembershipCache({ ttlMs: config.cache.ttlMs }),
+    policyFiles: new PolicyFileCache({ ttlMs: config.cache.policyTtlMs, now: o.now }),
     env: {
       brandingName: config.branding.name,
       defaultPattern: config.defaultPattern,

@@ -38,6 +38,11 @@ export interface JobTargets {
   refresh: boolean;
   /** Organisations (lower-case) whose membership changed (org, team or collaborator webhooks). */
   membershipOrgs: Set<string>;
+  /**
+   * Repositories whose default-branch policy files may have changed (a push to the default branch, or a
+   * different default branch): cached copies are forgotten everywhere (pipeline/policy-files.ts).
+   */
+  policyRepos: Set<string>;
   /** Deliveries that asked for nothing, with why (for the log). */
   ignored: { id: string; why: string }[];
 }
@@ -70,7 +75,7 @@ const num = positiveInt;
 const PR_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft']);
 
 export function jobTargets(deliveries: readonly TargetDelivery[], o: TargetOptions): JobTargets {
-  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, membershipOrgs: new Set(), ignored: [] };
+  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, membershipOrgs: new Set(), policyRepos: new Set(), ignored: [] };
   for (const d of deliveries) {
     const ask = classifyDelivery(d.event, d.payload, d.receivedAt, o);
     for (const org of ask.membershipOrgs) t.membershipOrgs.add(org);
@@ -85,6 +90,7 @@ export function jobTargets(deliveries: readonly TargetDelivery[], o: TargetOptio
       for (const s of ask.shas) t.shas.push({ repo, ...s });
       for (const p of ask.pushes) t.pushes.push({ repo, ...p });
       if (ask.refresh) t.refresh = true;
+      if (ask.policyChanged) t.policyRepos.add(repo);
     }
     if (ask.why !== undefined) t.ignored.push({ id: d.id, why: ask.why });
   }
@@ -106,13 +112,15 @@ export interface DeliveryAsk {
   refresh: boolean;
   /** Organisations (lower-case) whose membership answers must be re-read (see `JobTargets.membershipOrgs`). */
   membershipOrgs: string[];
+  /** The repository's default-branch files may have changed (see `JobTargets.policyRepos`). */
+  policyChanged?: boolean;
   /** Why it asks for nothing (more): for the log. */
   why?: string;
 }
 
 /** True when the pipeline would do anything at all with the delivery. */
 export function asksForWork(a: DeliveryAsk): boolean {
-  return a.prs.length > 0 || a.shas.length > 0 || a.pushes.length > 0 || a.membershipOrgs.length > 0;
+  return a.prs.length > 0 || a.shas.length > 0 || a.pushes.length > 0 || a.membershipOrgs.length > 0 || a.policyChanged === true;
 }
 
 /** Classifies one parsed delivery; `receivedAt` is the fallback push time. Pure; payload untrusted. */
@@ -205,8 +213,16 @@ function classify(event: string, p: Obj, receivedAt: number, a: DeliveryAsk, o: 
       if (!str(p.ref)?.startsWith('refs/heads/')) return 'not a branch push';
       if (p.deleted === true || after === undefined || !COMMIT_SHA.test(after) || /^0+$/.test(after)) return 'branch deleted';
       a.pushes.push({ sha: after, at: githubTime(obj(p.repository)?.pushed_at) ?? receivedAt, source: 'push' });
+      // The policy is read from the default branch; a payload that does not say which branch that is counts.
+      const defaultBranch = str(obj(p.repository)?.default_branch);
+      if (defaultBranch === undefined || p.ref === `refs/heads/${defaultBranch}`) a.policyChanged = true;
       // A push to a PR branch also arrives as pull_request.synchronize; evaluating twice is harmless but wasteful.
       return 'push recorded';
+    }
+    case 'repository': {
+      // A new default branch (edited), or a new name, means other policy files.
+      if (action === 'edited' || action === 'renamed' || action === 'transferred') a.policyChanged = true;
+      return `repository.${action ?? '?'} needs no evaluation`;
     }
     case 'status': {
       if (str(p.context) !== o.statusContext) return 'status of another context';

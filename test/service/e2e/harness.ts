@@ -29,6 +29,7 @@ import { createAppAccess } from '../../../src/service/pipeline/app-access.js';
 import { createTokenAccess } from '../../../src/service/pipeline/token-access.js';
 import { createJobHandler } from '../../../src/service/handle-job.js';
 import { createPipelineHandler, type RepoAccess } from '../../../src/service/pipeline/handler.js';
+import { PolicyFileCache } from '../../../src/service/pipeline/policy-files.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
 import { testLogger } from '../helpers/logger.js';
 import type { TestDatabaseKind, TestDb } from '../helpers/databases.js';
@@ -54,6 +55,8 @@ export interface WorldOptions {
   files?: Record<string, string>;
   /** The service database (own assembly only; default a SQLite file). */
   db?: TestDatabaseKind;
+  /** POLICY_CACHE_TTL of the own assembly, on the emulator's clock (default 60 s, as `serve`; 0 turns it off). */
+  policyCacheTtlMs?: number;
 }
 
 export interface CheckRunSeen {
@@ -178,6 +181,7 @@ export class World {
         logger,
         maxAttempts: MAX_ATTEMPTS,
         pulls: this.pulls,
+        policyFiles: new PolicyFileCache({ ttlMs: o.policyCacheTtlMs ?? 60_000, now: () => this.clock.now() }),
         now: () => this.clock.now(),
         followUp: async (f) => {
           await this.queue.enqueue(f);

@@ -9,6 +9,7 @@ import { Octokit } from '@octokit/rest';
 import { createLocalGitHub } from '../../../src/local-github/server.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
 import { announceMembershipChanges, installationKey, installationOfKey, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
+import { PolicyFileCache, filesKey } from '../../../src/service/pipeline/policy-files.js';
 import { octokitPort } from '../../../src/service/pipeline/octokit-port.js';
 import { latestMembershipChange, membershipChangesSince, recordMembershipChange } from '../../../src/service/store/membership-changes.js';
 import type { Lookup } from '../../../src/policy/maintainers/index.js';
@@ -81,6 +82,17 @@ for (const kind of testDatabases()) {
         assert.equal(installationOfKey('installation:0'), undefined);
         assert.equal(installationOfKey('installation:99999999999999999999'), undefined);
         assert.equal(installationOfKey('acme'), undefined);
+
+        // So do default-branch pushes: the other process's policy file cache forgets that repository only.
+        const files = new PolicyFileCache({ ttlMs: 3_600_000 });
+        await syncMembership(other, there, files);
+        files.set('acme/widgets', '.checks-out', 'old', Date.now(), there.changesSeen!);
+        files.set('acme/gadgets', '.checks-out', 'kept', Date.now(), there.changesSeen!);
+        await announceMembershipChanges(db.sdb, [filesKey('acme/widgets')], Date.now());
+        await syncMembership(other, there, files);
+        assert.equal(files.get('acme/widgets', '.checks-out'), undefined);
+        assert.deepEqual(files.get('acme/gadgets', '.checks-out'), { text: 'kept' });
+        assert.deepEqual(logins(there.membership().teamMembers('other', 'ops')), ['olga'], 'no organisation is named files:…');
       } finally {
         await lg.close();
         await db.cleanup();
@@ -105,6 +117,13 @@ for (const kind of testDatabases()) {
         await syncMembership(db.sdb, cache);
         assert.equal(cache.size, 0);
         assert.equal(cache.changesSeen, await latestMembershipChange(db.sdb));
+        // The policy file cache following the same log is emptied with it.
+        const files = new PolicyFileCache({ ttlMs: 3_600_000 });
+        files.set('acme/widgets', '.checks-out', 'x', Date.now(), 0);
+        await recordMembershipChange(db.sdb, 'nobody', 3_000 + 16 * 24 * 3600_000);
+        await recordMembershipChange(db.sdb, 'nobody', 3_000 + 24 * 24 * 3600_000);
+        await syncMembership(db.sdb, cache, files);
+        assert.equal(files.size, 0);
       } finally {
         await lg.close();
         await db.cleanup();

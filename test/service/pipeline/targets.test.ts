@@ -289,3 +289,33 @@ test('membership, team, organization and member deliveries announce a membership
     assert.equal(t.ignored.length, 1);
   }
 });
+
+test('push: only a push to the default branch (or one that does not say which it is) announces new policy files', () => {
+  const withDefault = { ...repository, default_branch: 'main' };
+  const t = jobTargets(
+    [
+      d('push', { ref: 'refs/heads/feature', after: SHA, repository: withDefault }),
+      d('push', { ref: 'refs/heads/main', after: SHA2, repository: { full_name: 'acme/gadgets', default_branch: 'main' } }),
+      d('push', { ref: 'refs/heads/trunk', after: SHA, repository: { full_name: 'acme/tools' } }),
+      d('push', { ref: 'refs/tags/main', after: SHA, repository: { full_name: 'acme/tags', default_branch: 'main' } }),
+    ],
+    O,
+  );
+  assert.deepEqual([...t.policyRepos].sort(), ['acme/gadgets', 'acme/tools']);
+  assert.equal(t.prs.size, 0);
+});
+
+test('repository: a new default branch or name announces new policy files; other actions do not', () => {
+  const t = jobTargets(
+    [
+      d('repository', { action: 'edited', changes: { default_branch: { from: 'master' } }, repository }),
+      d('repository', { action: 'renamed', repository: { full_name: 'acme/renamed' } }),
+      d('repository', { action: 'created', repository: { full_name: 'acme/fresh' } }),
+      d('repository', { action: 'publicized', repository: { full_name: 'acme/open' } }),
+    ],
+    O,
+  );
+  assert.deepEqual([...t.policyRepos].sort(), ['acme/renamed', 'acme/widgets']);
+  assert.equal(t.prs.size, 0);
+  assert.equal(t.ignored.length, 4);
+});
