@@ -31,7 +31,8 @@ export interface Figures {
   cold: EvaluationFigure | undefined;
   warm: { latency: number; e: EvaluationFigure }[];
   burstCold: BurstFigure;
-  burstWarm: BurstFigure;
+  /** Warm rounds, in order; the sustained rate is their median. */
+  burstsWarm: BurstFigure[];
   totalEvaluations: number;
   runSeconds: number;
 }
@@ -115,9 +116,11 @@ export function renderSection(f: Figures): string {
   const warmLat = f.warm.map((w) => w.latency).sort((a, b) => a - b);
   const warmCost = f.warm.map((w) => w.e.cost);
   const warmLast = f.warm.at(-1)?.e;
-  const burstLat = [...f.burstCold.latencies, ...f.burstWarm.latencies].sort((a, b) => a - b);
+  const burstLat = [f.burstCold, ...f.burstsWarm].flatMap((b) => b.latencies).sort((a, b) => a - b);
   const ackP99 = Math.max(pct(f.ackSeq, 99), pct(f.ackBurst, 99));
-  const evalsPerSecond = f.burstWarm.evaluated / (f.burstWarm.elapsedMs / 1000);
+  const rates = f.burstsWarm.map((b) => b.evaluated / (b.elapsedMs / 1000));
+  const evalsPerSecond = median(rates);
+  const lastWarm = f.burstsWarm.at(-1)!;
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
   return [
     '<!-- bench:service:start -->',
@@ -143,18 +146,19 @@ export function renderSection(f: Figures): string {
     `| webhook ack inside the service during bursts (${f.ackServerBurst.count} requests of every event; histogram bucket bounds) p50 / p99 | ≤ ${f.ackServerBurst.p50} / ≤ ${f.ackServerBurst.p99} ms | |`,
     `| webhook ack, steady ${f.paced.rate} comments/s for ${f.paced.run.prs} PRs (${f.ackPaced.length}) p50 / p99; inside the service | ${ms(pct(f.ackPaced, 50))} / ${ms(pct(f.ackPaced, 99))} ms; ≤ ${f.ackServerPaced.p50} / ≤ ${f.ackServerPaced.p99} ms | p99 < ${TARGETS.ackP99Ms} ms: ${verdict(pct(f.ackPaced, 99) < TARGETS.ackP99Ms)} |`,
     `| webhook → check run completed, warm, one at a time (${warmLat.length}) p50 / p99 | ${ms(pct(warmLat, 50))} / ${ms(pct(warmLat, 99))} ms (evaluation itself p50 ${ms(median(f.warm.map((w) => w.e.ms)))} ms) | |`,
-    `| webhook → check run completed, bursts (${f.burstCold.latencies.length + f.burstWarm.latencies.length}) p50 / p99 | ${ms(pct(burstLat, 50))} / ${ms(pct(burstLat, 99))} ms | |`,
+    `| webhook → check run completed, bursts (${burstLat.length}) p50 / p99 | ${ms(pct(burstLat, 50))} / ${ms(pct(burstLat, 99))} ms | |`,
     `| cold evaluation (first after start): duration, rate-limited calls | ${ms(f.cold?.ms ?? Number.NaN)} ms, ${f.cold?.cost ?? 'n/a'} | |`,
     `| warm comment evaluation: rate-limited calls (median, max) | ${median(warmCost)}, ${warmCost.length ? Math.max(...warmCost) : 'n/a'} | ≤ ${TARGETS.warmCommentCalls}: ${verdict(warmCost.length > 0 && Math.max(...warmCost) <= TARGETS.warmCommentCalls)} |`,
-    `| sustained evaluations/s (warm burst, wall) | ${evalsPerSecond.toFixed(0)} | ≥ ${TARGETS.evaluationsPerSecond}: ${verdict(evalsPerSecond >= TARGETS.evaluationsPerSecond)} |`,
+    `| sustained evaluations/s (median of ${rates.length} warm bursts, wall; each: ${rates.map((r) => r.toFixed(0)).join(', ')}) | ${evalsPerSecond.toFixed(0)} | ≥ ${TARGETS.evaluationsPerSecond}: ${verdict(evalsPerSecond >= TARGETS.evaluationsPerSecond)} |`,
     '',
     `Bursts: one comment on each of ${f.burstCold.prs} PRs at once; "first" is each PR's first evaluation (the repository is warm),`,
-    '"warm" the second round. Per CPU-second = evaluations per second of service CPU time.',
+    '"warm" the later rounds (the first of them still pays for V8 compiling the warm paths in background threads).',
+    'Per CPU-second = evaluations per second of service CPU time.',
     '',
     '| burst | evaluated | evals/s (wall) | evals per service CPU-s | CPU ms per evaluation, service / emulator | service CPU / wall | emulator CPU | webhook → completed p50 ms | p99 ms | evaluation p50 ms | rate-limited calls (median) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     burstRow('first per PR', f.burstCold),
-    burstRow('warm', f.burstWarm),
+    ...f.burstsWarm.map((b, i) => burstRow(`warm ${i + 1}`, b)),
     burstRow(`steady ${f.paced.rate}/s`, f.paced.run),
     '',
     'GitHub calls of the cold evaluation (first after start):',
@@ -165,9 +169,9 @@ export function renderSection(f: Figures): string {
     '',
     ...routeTable(warmLast),
     '',
-    `GitHub calls of the most expensive warm-burst evaluation (costs in that burst: ${costSpread(f.burstWarm.evals)}):`,
+    `GitHub calls of the most expensive evaluation of the last warm burst (costs in that burst: ${costSpread(lastWarm.evals)}):`,
     '',
-    ...routeTable(atMaxCost(f.burstWarm.evals)),
+    ...routeTable(atMaxCost(lastWarm.evals)),
     '',
     'GitHub calls of a first-per-PR evaluation (repository warm, PR new):',
     '',

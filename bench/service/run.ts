@@ -6,8 +6,8 @@
  * check run completed, sustained evaluations/s, and GitHub calls per evaluation (cold and warm, by route;
  * rate-limited = every request but 304s, from `countGitHubCalls` via the pipeline's `onEvaluated`).
  * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40;
- * WORKER_THREADS=1 worker threads as `serve` runs them — 0 puts the workers on the intake's event loop;
- * WORKER_CONCURRENCY=4 slots per thread)
+ * WORKER_THREADS and WORKER_CONCURRENCY as `serve` defaults them unless set — WORKER_THREADS=0 puts the workers
+ * on the intake's event loop; BENCH_WARM_ROUNDS=3 warm bursts, the sustained rate is their median)
  * Profile the service during the warm burst: BENCH_PROFILE=/tmp/service.cpuprofile (main thread only, so
  * set WORKER_THREADS=0 to see the evaluations; BENCH_SQL=1 likewise), or every thread of the whole run with
  * node --cpu-prof, then
@@ -33,8 +33,7 @@ import { machine, renderSection, writeSection, type Figures } from './report.js'
 
 const PRS = Number(process.env.BENCH_PRS ?? 300);
 const SEQ = Number(process.env.BENCH_SEQ ?? 40);
-const WORKERS = process.env.WORKER_CONCURRENCY ?? '4';
-const THREADS = process.env.WORKER_THREADS ?? '1';
+const WARM_ROUNDS = Math.max(1, Number(process.env.BENCH_WARM_ROUNDS ?? 3));
 const BUDGET_MS = 100_000; // the whole run stays under 2 minutes even when something stalls
 const began = Date.now();
 const wall = () => performance.timeOrigin + performance.now();
@@ -95,8 +94,8 @@ const serviceEnv: Record<string, string> = {
   GITHUB_APP_PRIVATE_KEY: gh.app.private_key,
   GITHUB_WEBHOOK_SECRET: gh.app.webhook_secret,
   CHECKS_OUT_SECRET_KEY: 'ab'.repeat(32),
-  WORKER_CONCURRENCY: WORKERS,
-  WORKER_THREADS: THREADS,
+  ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+  ...(process.env.WORKER_THREADS ? { WORKER_THREADS: process.env.WORKER_THREADS } : {}),
 };
 const loaded = loadConfig(serviceEnv);
 if (!loaded.config) throw new Error(loaded.errors.join('\n'));
@@ -263,7 +262,11 @@ async function ackHistogram(): Promise<Map<number, number>> {
 }
 const ackServer0 = await ackHistogram();
 const burstCold = await burst('I approve');
-const burstWarm = await profiled(() => sqlTimed(() => burst('Looks good to me')));
+// Several warm rounds: the first still pays for JIT compilation of the warm paths (V8 compiles in
+// background threads of this process); the sustained rate is the median round.
+const burstsWarm = [await profiled(() => sqlTimed(() => burst('Looks good to me')))];
+for (let i = 1; i < WARM_ROUNDS && Date.now() - began < BUDGET_MS * 0.6; i++) burstsWarm.push(await burst(`Looks good to me (${i + 1})`));
+const burstWarm = burstsWarm.at(-1)!;
 const ackServer1 = await ackHistogram();
 // A steady stream instead of a burst: comments at PACED_RATE/s while the workers keep up (or fall behind).
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 100);
@@ -291,8 +294,8 @@ const bad = all.filter((d) => d.status !== 202 && d.status !== 200).length;
 const figures: Figures = {
   machine: machine(),
   prs: PRS,
-  workers: Number(WORKERS),
-  threads: service.threads ? Number(THREADS) : 0,
+  workers: loaded.config.queue.workers,
+  threads: service.threads ? loaded.config.queue.threads : 0,
   deliveries: all.length,
   badDeliveries: bad,
   byEvent: Object.fromEntries([...new Set(all.map((d) => d.event))].map((ev) => [ev, all.filter((d) => d.event === ev).length])),
@@ -306,7 +309,7 @@ const figures: Figures = {
   cold,
   warm,
   burstCold,
-  burstWarm,
+  burstsWarm,
   totalEvaluations: evaluations.length,
   runSeconds: (Date.now() - began) / 1000,
 };
