@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { sign } from '@octokit/webhooks-methods';
 import { buildIntakeApp } from '../../src/service/intake/app.js';
 import { payloadSubject } from '../../src/service/intake/pr-key.js';
+import { triageDelivery } from '../../src/service/intake/triage.js';
 import { JobQueue } from '../../src/service/queue/queue.js';
 import { createServiceMetrics } from '../../src/service/metrics.js';
 import { AccountStore } from '../../src/service/store/accounts.js';
@@ -280,6 +281,45 @@ test('App mode: the signature is checked before the body is parsed or any secret
     assert.equal((await post(app, { event: 'issue_comment', delivery: 'a3', body, signature: await sign(APP_SECRET, body) })).statusCode, 202);
     assert.equal(lookups, 0);
     assert.equal((await rowCounts(t)).deliveries, 1);
+    await app.close();
+  } finally {
+    await t.cleanup();
+  }
+});
+
+test('App mode: our check runs\' echoes are answered from their leading action, after the signature, and never queued', async () => {
+  const t = await testDatabases()[0].create();
+  try {
+    const queue = new JobQueue(t.sdb, { leaseMs: 60_000, maxAttempts: 3 });
+    const options = { brandingShort: 'checks-out', statusContext: 'approvals/checks-out', checkRunName: 'checks-out' };
+    let triaged = 0;
+    const app = await buildIntakeApp({
+      queue,
+      logger: testLogger,
+      metrics: createServiceMetrics(),
+      webhookSecrets: async () => [],
+      appWebhookSecret: APP_SECRET,
+      triage: (event, payload) => {
+        triaged++;
+        return triageDelivery(event, payload, options);
+      },
+    });
+    const run = (action: string) => JSON.stringify({ action, check_run: { name: 'checks-out', head_sha: 'a'.repeat(40), pull_requests: [{ number: 3 }] }, repository: { full_name: 'acme/widgets' } });
+    const send = async (delivery: string, event: string, body: string, secret = APP_SECRET) => post(app, { event, delivery, body, signature: await sign(secret, body) });
+
+    const echo = await send('e1', 'check_run', run('completed'));
+    assert.equal(echo.statusCode, 200);
+    assert.equal(echo.json().status, 'ignored');
+    // Not even parsed: a signed body that is JSON only in its first bytes is answered the same way.
+    assert.equal((await send('e2', 'check_suite', '{"action":"completed", not json')).json().status, 'ignored');
+    assert.equal(triaged, 0, 'answered before the payload is parsed and triaged');
+    // The signature still comes first.
+    assert.equal((await send('e3', 'check_run', run('completed'), 'wrong')).statusCode, 401);
+    // A re-run request is parsed, triaged and queued.
+    const rerun = await send('e4', 'check_run', run('rerequested'));
+    assert.equal(rerun.statusCode, 202);
+    assert.equal(triaged, 1);
+    assert.deepEqual(await rowCounts(t), { deliveries: 1, keys: 1 });
     await app.close();
   } finally {
     await t.cleanup();

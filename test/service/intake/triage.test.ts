@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { triageDelivery } from '../../../src/service/intake/triage.js';
+import { leadingAction, triageByAction, triageDelivery } from '../../../src/service/intake/triage.js';
 import { classifyDelivery, jobTargets } from '../../../src/service/pipeline/targets.js';
 
 const O = { brandingShort: 'checks-out', statusContext: 'approvals/checks-out', checkRunName: 'checks-out' };
@@ -121,5 +121,31 @@ test('one classification: whatever jobTargets would act on, triage queues (and w
     assert.equal(verdict(event, payload), acts ? 'queue' : 'drop', `${event} ${JSON.stringify(payload)}`);
     const ask = classifyDelivery(event, payload, 1, O);
     if (!acts) assert.equal(triageDelivery(event, payload, O), ask.why);
+  }
+});
+
+test('judged by the action alone: agrees with the full classification for check runs and suites, whatever else the payload says', () => {
+  const actions = ['created', 'completed', 'rerequested', 'requested_action', 'requested', 'in_progress', 'queued', 'x'];
+  for (const action of actions) {
+    const fast = triageByAction('check_run', action);
+    if (fast !== undefined) {
+      // Dropped by its action: dropped too with our run's name, a listed PR and a valid requested action.
+      assert.equal(verdict('check_run', { action, requested_action: { identifier: 'reevaluate' }, repository, check_run: run() }), 'drop', action);
+    } else {
+      assert.equal(verdict('check_run', { action, requested_action: { identifier: 'reevaluate' }, repository, check_run: run() }), 'queue', action);
+    }
+    const fastSuite = triageByAction('check_suite', action);
+    assert.equal(verdict('check_suite', { action, repository, check_suite: suite() }), fastSuite === undefined ? 'queue' : 'drop', action);
+  }
+  // Other events are never judged by their action alone.
+  for (const event of ['status', 'issue_comment', 'pull_request', 'push']) assert.equal(triageByAction(event, 'completed'), undefined);
+});
+
+test('leadingAction reads GitHub-shaped bodies only, from their first bytes', () => {
+  assert.equal(leadingAction('{"action":"completed","check_run":{"id":1}}'), 'completed');
+  assert.equal(leadingAction('{\n  "action": "rerequested",\n  "check_suite": {}\n}'), 'rerequested');
+  // Anything else is parsed as usual: another first key, a nested action, form encoding, an odd value.
+  for (const raw of ['{"check_run":{"action":"completed"},"action":"rerequested"}', 'payload=%7B%22action%22', '{"action":"Completed",', '{"action":"completed"}', '{"action":1,', '', `{"action":"${'a'.repeat(60)}",`]) {
+    assert.equal(leadingAction(raw), undefined, raw);
   }
 });
