@@ -12,7 +12,8 @@ export interface SendResult extends PostResult {
 }
 
 export interface WebhookSender {
-  post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, maxResponse: number): Promise<SendResult>;
+  /** A `Uint8Array` body may be transferred to the sender thread: the caller must not use it afterwards. */
+  post(url: string, headers: Record<string, string>, body: string | Uint8Array, timeoutMs: number, maxResponse: number): Promise<SendResult>;
   close(): Promise<void>;
 }
 
@@ -70,7 +71,10 @@ export function threadSender(): WebhookSender {
       return new Promise((resolve, reject) => {
         const id = ++next;
         waiting.set(id, { resolve, reject });
-        const bytes = encoder.encode(body);
+        const given = typeof body === 'string' ? encoder.encode(body) : body;
+        // Only a view of a whole ArrayBuffer of its own is transferred; anything else (a pooled Buffer) is copied first.
+        const owned = given.buffer instanceof ArrayBuffer && given.byteOffset === 0 && given.byteLength === given.buffer.byteLength;
+        const bytes = owned ? (given as Uint8Array<ArrayBuffer>) : new Uint8Array(given);
         thread.postMessage({ id, url, headers, body: bytes, timeoutMs, maxResponse } satisfies SendRequest, [bytes.buffer]);
       });
     },

@@ -133,9 +133,11 @@ export class WebhookService {
     headers['content-type'] = form ? 'application/x-www-form-urlencoded' : 'application/json';
     headers['user-agent'] = this.userAgent;
     headers['x-github-event'] = event;
+    // Encoded once: both signatures and the sender use the same bytes.
+    const bytes = utf8.encode(raw);
     if (secret) {
-      headers['x-hub-signature'] = `sha1=${createHmac('sha1', secret).update(raw).digest('hex')}`;
-      headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+      headers['x-hub-signature'] = `sha1=${createHmac('sha1', secret).update(bytes).digest('hex')}`;
+      headers['x-hub-signature-256'] = `sha256=${createHmac('sha256', secret).update(bytes).digest('hex')}`;
     }
     const action = typeof payload.action === 'string' ? payload.action : null;
     const repoId = (payload.repository as { id?: unknown } | undefined)?.id;
@@ -145,12 +147,14 @@ export class WebhookService {
       installationId: r.kind === 'app' ? r.installation?.id ?? null : null,
       repositoryId: typeof repoId === 'number' ? repoId : null,
       redelivery: false,
-    });
+    }, bytes);
   }
 
   private async post(
     target: Delivery['target'], url: string, event: string, action: string | null, raw: string,
     baseHeaders: Record<string, string>, meta: { guid: string; installationId: number | null; repositoryId: number | null; redelivery: boolean },
+    /** `raw` as UTF-8, when the caller has it (handed to the sender, which may take ownership). */
+    bytes?: Uint8Array,
   ): Promise<Delivery> {
     const headers = { ...baseHeaders, 'x-github-delivery': meta.guid };
     const id = this.state.nextId('delivery');
@@ -161,7 +165,7 @@ export class WebhookService {
     let response: Delivery['response'] = null;
     let ms: number | undefined;
     try {
-      const res = await this.sender.post(url, headers, raw, TIMEOUT_MS, MAX_RESPONSE);
+      const res = await this.sender.post(url, headers, bytes ?? raw, TIMEOUT_MS, MAX_RESPONSE);
       ms = res.ms;
       statusCode = res.status;
       response = { headers: res.headers, payload: res.text };
@@ -183,6 +187,8 @@ export class WebhookService {
     return d;
   }
 }
+
+const utf8 = new TextEncoder();
 
 export function installationNodeId(id: number): string {
   let text = installationNodeIds.get(id);
