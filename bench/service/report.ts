@@ -31,7 +31,7 @@ export interface Figures {
   cold: EvaluationFigure | undefined;
   warm: { latency: number; e: EvaluationFigure }[];
   burstCold: BurstFigure;
-  /** Warm rounds, in order; the sustained rate is their median. */
+  /** Warm rounds, in order; the first is a JIT warm-up, the sustained rate is the median of the others. */
   burstsWarm: BurstFigure[];
   totalEvaluations: number;
   runSeconds: number;
@@ -119,7 +119,8 @@ export function renderSection(f: Figures): string {
   const burstLat = [f.burstCold, ...f.burstsWarm].flatMap((b) => b.latencies).sort((a, b) => a - b);
   const ackP99 = Math.max(pct(f.ackSeq, 99), pct(f.ackBurst, 99));
   const rates = f.burstsWarm.map((b) => b.evaluated / (b.elapsedMs / 1000));
-  const evalsPerSecond = median(rates);
+  const steady = rates.length > 1 ? rates.slice(1) : rates;
+  const evalsPerSecond = median(steady);
   const lastWarm = f.burstsWarm.at(-1)!;
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
   return [
@@ -149,10 +150,11 @@ export function renderSection(f: Figures): string {
     `| webhook → check run completed, bursts (${burstLat.length}) p50 / p99 | ${ms(pct(burstLat, 50))} / ${ms(pct(burstLat, 99))} ms | |`,
     `| cold evaluation (first after start): duration, rate-limited calls | ${ms(f.cold?.ms ?? Number.NaN)} ms, ${f.cold?.cost ?? 'n/a'} | |`,
     `| warm comment evaluation: rate-limited calls (median, max) | ${median(warmCost)}, ${warmCost.length ? Math.max(...warmCost) : 'n/a'} | ≤ ${TARGETS.warmCommentCalls}: ${verdict(warmCost.length > 0 && Math.max(...warmCost) <= TARGETS.warmCommentCalls)} |`,
-    `| sustained evaluations/s (median of ${rates.length} warm bursts, wall; each: ${rates.map((r) => r.toFixed(0)).join(', ')}) | ${evalsPerSecond.toFixed(0)} | ≥ ${TARGETS.evaluationsPerSecond}: ${verdict(evalsPerSecond >= TARGETS.evaluationsPerSecond)} |`,
+    `| sustained evaluations/s (median of the ${steady.length} warm bursts after the first, wall; each: ${rates.map((r, i) => (i === 0 && rates.length > 1 ? `(${r.toFixed(0)})` : r.toFixed(0))).join(', ')}) | ${evalsPerSecond.toFixed(0)} | ≥ ${TARGETS.evaluationsPerSecond}: ${verdict(evalsPerSecond >= TARGETS.evaluationsPerSecond)} |`,
     '',
     `Bursts: one comment on each of ${f.burstCold.prs} PRs at once; "first" is each PR's first evaluation (the repository is warm),`,
-    '"warm" the later rounds (the first of them still pays for V8 compiling the warm paths in background threads).',
+    '"warm" the later rounds; "warm 1" still pays for V8 compiling the warm paths in background threads, so the sustained',
+    'rate is the median of the rounds after it.',
     'Per CPU-second = evaluations per second of service CPU time.',
     '',
     '| burst | evaluated | evals/s (wall) | evals per service CPU-s | CPU ms per evaluation, service / emulator | service CPU / wall | emulator CPU | webhook → completed p50 ms | p99 ms | evaluation p50 ms | rate-limited calls (median) |',

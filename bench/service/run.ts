@@ -7,7 +7,7 @@
  * rate-limited = every request but 304s, from `countGitHubCalls` via the pipeline's `onEvaluated`).
  * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40;
  * WORKER_THREADS and WORKER_CONCURRENCY as `serve` defaults them unless set — WORKER_THREADS=0 puts the workers
- * on the intake's event loop; BENCH_WARM_ROUNDS=3 warm bursts, the sustained rate is their median)
+ * on the intake's event loop; BENCH_WARM_ROUNDS=4 warm bursts, the first a JIT warm-up, the sustained rate the median of the others)
  * Profile the service during the warm burst: BENCH_PROFILE=/tmp/service.cpuprofile (main thread only, so
  * set WORKER_THREADS=0 to see the evaluations; BENCH_SQL=1 likewise), or every thread of the whole run with
  * node --cpu-prof, then
@@ -33,7 +33,7 @@ import { machine, renderSection, writeSection, type Figures } from './report.js'
 
 const PRS = Number(process.env.BENCH_PRS ?? 300);
 const SEQ = Number(process.env.BENCH_SEQ ?? 40);
-const WARM_ROUNDS = Math.max(1, Number(process.env.BENCH_WARM_ROUNDS ?? 3));
+const WARM_ROUNDS = Math.max(2, Number(process.env.BENCH_WARM_ROUNDS ?? 4));
 const BUDGET_MS = 100_000; // the whole run stays under 2 minutes even when something stalls
 const began = Date.now();
 const wall = () => performance.timeOrigin + performance.now();
@@ -263,7 +263,7 @@ async function ackHistogram(): Promise<Map<number, number>> {
 const ackServer0 = await ackHistogram();
 const burstCold = await burst('I approve');
 // Several warm rounds: the first still pays for JIT compilation of the warm paths (V8 compiles in
-// background threads of this process); the sustained rate is the median round.
+// background threads of this process), so the sustained rate is the median of the rounds after it.
 const burstsWarm = [await profiled(() => sqlTimed(() => burst('Looks good to me')))];
 for (let i = 1; i < WARM_ROUNDS && Date.now() - began < BUDGET_MS * 0.6; i++) burstsWarm.push(await burst(`Looks good to me (${i + 1})`));
 const burstWarm = burstsWarm.at(-1)!;

@@ -187,7 +187,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): LoadResult {
     checkRunName,
     secretKey,
     queue: {
-      workers: parse('WORKER_CONCURRENCY', POSITIVE_INT.max(64, 'must be at most 64'), 8),
+      workers: parse('WORKER_CONCURRENCY', POSITIVE_INT.max(64, 'must be at most 64'), 16),
       threads: parse('WORKER_THREADS', z.coerce.number().int('must be an integer').min(0, 'must be 0 or more').max(16, 'must be at most 16'), 1),
       leaseMs: duration('QUEUE_LEASE', '2m'),
       maxAttempts: parse('QUEUE_MAX_ATTEMPTS', POSITIVE_INT, 10),
