@@ -5,6 +5,7 @@
  */
 import type { Selectable } from 'kysely';
 import { writeTransaction, type ServiceDb } from '../db/connect.js';
+import { prepared } from '../db/prepared.js';
 import type { DecisionsTable } from '../db/schema.js';
 import { putCheckRun, type StoredCheckRun } from './check-runs.js';
 
@@ -93,18 +94,18 @@ export async function latestDecision(sdb: ServiceDb, repo: string, prNumber: num
   return (await decisionsFor(sdb, repo, prNumber, 1))[0];
 }
 
+/** The echo check runs for every `status` delivery intake receives: compiled once. */
+const latestForHead = prepared<{ repo: string; head: string }, Selectable<DecisionsTable>>(['repo', 'head'], (db, v) =>
+  db.selectFrom('decisions').selectAll().where('repo', '=', v.repo).where('head_sha', '=', v.head).orderBy('decided_at', 'desc').orderBy('id', 'desc').limit(1),
+);
+
 /**
  * The latest decision reported on commit `headSha` in `repo`, whichever PR it was for: the commit status
  * in our context says what it said, so a `status` delivery that says the same is the echo of our own post
  * and needs no GitHub call. (Served by an index on (repo, head_sha) when there is one; correct without.)
  */
 export async function latestDecisionForHead(sdb: ServiceDb, repo: string, headSha: string): Promise<Decision | undefined> {
-  const row = await selectDecisions(sdb, repo)
-    .where('head_sha', '=', headSha)
-    .orderBy('decided_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = (await latestForHead(sdb.db, { repo: repo.toLowerCase(), head: headSha })).rows[0];
   return row === undefined ? undefined : toDecision(row);
 }
 
