@@ -90,8 +90,14 @@ export async function decisionsFor(sdb: ServiceDb, repo: string, prNumber: numbe
   return rows.map(toDecision);
 }
 
+/** Read by every evaluation: compiled once. */
+const latestForPr = prepared<{ repo: string; pr: number }, Selectable<DecisionsTable>>(['repo', 'pr'], (db, v) =>
+  db.selectFrom('decisions').selectAll().where('repo', '=', v.repo).where('pr_number', '=', v.pr).orderBy('decided_at', 'desc').orderBy('id', 'desc').limit(1),
+);
+
 export async function latestDecision(sdb: ServiceDb, repo: string, prNumber: number): Promise<Decision | undefined> {
-  return (await decisionsFor(sdb, repo, prNumber, 1))[0];
+  const row = (await latestForPr(sdb.db, { repo: repo.toLowerCase(), pr: prNumber })).rows[0];
+  return row === undefined ? undefined : toDecision(row);
 }
 
 /** The echo check runs for every `status` delivery intake receives: compiled once. */

@@ -6,6 +6,7 @@
  * everything (its answers have long expired anyway).
  */
 import { writeTransaction, type ServiceDb } from '../db/connect.js';
+import { prepared } from '../db/prepared.js';
 
 const KEEP_MS = 7 * 24 * 3600_000;
 
@@ -17,8 +18,11 @@ export async function recordMembershipChange(sdb: ServiceDb, org: string, at: nu
 }
 
 /** The newest change id (0 when there is none). */
+/** Read before every evaluation: compiled once. */
+const newestChange = prepared<Record<string, never>, { id: number | string | null }>([], (db) => db.selectFrom('membership_changes').select((eb) => eb.fn.max('id').as('id')));
+
 export async function latestMembershipChange(sdb: ServiceDb): Promise<number> {
-  const row = await sdb.db.selectFrom('membership_changes').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  const row = (await newestChange(sdb.db, {})).rows[0];
   return row?.id === null || row?.id === undefined ? 0 : Number(row.id);
 }
 

@@ -3,6 +3,7 @@
  * `head` commit range uses it as the cutoff instead of the committer date, which anyone can forge. The
  * earliest observation wins, whatever order deliveries are processed in.
  */
+import { prepared } from '../db/prepared.js';
 import { writeTransaction, type ServiceDb } from '../db/connect.js';
 import { OBJECT_ID } from '../payload.js';
 
@@ -55,12 +56,12 @@ export async function recordPushTimes(sdb: ServiceDb, observations: readonly Pus
   });
 }
 
+/** Read by every evaluation: compiled once. */
+const pushTimeOf = prepared<{ repo: string; sha: string }, { pushed_at: number; source: string }>(['repo', 'sha'], (db, v) =>
+  db.selectFrom('push_times').select(['pushed_at', 'source']).where('repo', '=', v.repo).where('sha', '=', v.sha),
+);
+
 export async function pushTime(sdb: ServiceDb, repo: string, sha: string): Promise<PushTime | undefined> {
-  const row = await sdb.db
-    .selectFrom('push_times')
-    .select(['pushed_at', 'source'])
-    .where('repo', '=', repo.toLowerCase())
-    .where('sha', '=', sha)
-    .executeTakeFirst();
-  return row ? { pushedAt: row.pushed_at, source: row.source } : undefined;
+  const row = (await pushTimeOf(sdb.db, { repo: repo.toLowerCase(), sha })).rows[0];
+  return row ? { pushedAt: Number(row.pushed_at), source: row.source } : undefined;
 }

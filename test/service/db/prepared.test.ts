@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { prepared } from '../../../src/service/db/prepared.js';
 import { writeTransaction } from '../../../src/service/db/connect.js';
 import { testDatabases } from '../helpers/databases.js';
+import { traced } from '../queue/trace.js';
 
 const byPr = prepared<{ repo: string; pr: number }, { id: number; pr_number: number; state: string }>(['repo', 'pr'], (db, v) =>
   db.selectFrom('decisions').select(['id', 'pr_number', 'state']).where('repo', '=', v.repo).where('pr_number', '=', v.pr).orderBy('id', 'desc').limit(2),
@@ -25,6 +26,10 @@ for (const kind of testDatabases()) {
         assert.deepEqual((await byPr(t.sdb.db, { repo: "x' or '1'='1", pr: 1 })).rows, []);
         const inTrx = await writeTransaction(t.sdb, (trx) => byPr(trx, { repo: 'acme/widgets', pr: 2 }));
         assert.deepEqual(inTrx.rows.map((r) => r.state), ['error']);
+        // A database with plugins (the statement tracer) gets the query built as usual, so they see it.
+        const tr = traced(t.sdb);
+        assert.deepEqual((await byPr(tr.sdb.db, { repo: 'acme/widgets', pr: 2 })).rows.map((r) => r.state), ['error']);
+        assert.equal(tr.take().length, 1);
       } finally {
         await t.cleanup();
       }
