@@ -5,7 +5,8 @@
  * commit status back. Measures webhook ack latency (as the emulator's delivery log records it), webhook →
  * check run completed, sustained evaluations/s, and GitHub calls per evaluation (cold and warm, by route;
  * rate-limited = every request but 304s, from `countGitHubCalls` via the pipeline's `onEvaluated`).
- * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40;
+ * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40; BENCH_PACED_RATE=100,150
+ * comments per second of the steady phases;
  * WORKER_THREADS and WORKER_CONCURRENCY as `serve` defaults them unless set — WORKER_THREADS=0 puts the workers
  * on the intake's event loop; BENCH_WARM_ROUNDS=4 warm bursts, the first a JIT warm-up, the sustained rate the median of the others)
  * Profile the service during the warm burst: BENCH_PROFILE=/tmp/service.cpuprofile (main thread only, so
@@ -268,10 +269,17 @@ const burstsWarm = [await profiled(() => sqlTimed(() => burst('Looks good to me'
 for (let i = 1; i < WARM_ROUNDS && Date.now() - began < BUDGET_MS * 0.6; i++) burstsWarm.push(await burst(`Looks good to me (${i + 1})`));
 const burstWarm = burstsWarm.at(-1)!;
 const ackServer1 = await ackHistogram();
-// A steady stream instead of a burst: comments at PACED_RATE/s while the workers keep up (or fall behind).
-const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 100);
-const pacedRun = await burst('I approve of this', PACED_RATE);
-const ackServer2 = await ackHistogram();
+// Steady streams instead of bursts: comments at each rate of BENCH_PACED_RATE (comma-separated per second)
+// while the workers keep up (or fall behind).
+const PACED_RATES = (process.env.BENCH_PACED_RATE ?? '100,150').split(',').map(Number).filter((r) => r > 0);
+const pacedRuns: { rate: number; run: Awaited<ReturnType<typeof burst>>; server: { count: number; p50: number; p99: number } }[] = [];
+let ackServerBefore = ackServer1;
+for (const [i, rate] of PACED_RATES.entries()) {
+  const run = await burst(`I approve of this (${i + 1})`, rate);
+  const after = await ackHistogram();
+  pacedRuns.push({ rate, run, server: ackServerWindow(ackServerBefore, after) });
+  ackServerBefore = after;
+}
 /** Bucket bounds (ms) under which 50% / 99% of a window's acks fell, by the service's clock. */
 function ackServerWindow(from: Map<number, number>, to: Map<number, number>) {
   const bounds = [...to.keys()].sort((a, b) => a - b);
@@ -280,7 +288,6 @@ function ackServerWindow(from: Map<number, number>, to: Map<number, number>) {
   return { count: total, p50: under(0.5), p99: under(0.99) };
 }
 const ackServerBurst = ackServerWindow(ackServer0, ackServer1);
-const ackServerPaced = ackServerWindow(ackServer1, ackServer2);
 
 // --- ack latencies from the emulator's delivery log ----------------------------------------------------
 const all = (await ask<{ rows: { event: string; ms: number; status: number; at: number }[] }>('deliveries', { cmd: 'deliveries', since: seqSince })).rows;
@@ -288,7 +295,6 @@ const inWindow = (from: number, to: number) => all.filter((d) => d.event === 'is
 const ackCold = inWindow(seqSince, warmSince);
 const ackSeq = inWindow(warmSince, seqUntil);
 const ackBurst = inWindow(burstCold.since, burstWarm.until);
-const ackPaced = inWindow(pacedRun.since, pacedRun.until);
 const bad = all.filter((d) => d.status !== 202 && d.status !== 200).length;
 
 const figures: Figures = {
@@ -303,9 +309,7 @@ const figures: Figures = {
   ackSeq,
   ackBurst,
   ackServerBurst,
-  ackPaced,
-  ackServerPaced,
-  paced: { rate: PACED_RATE, run: pacedRun },
+  paced: pacedRuns.map((p) => ({ rate: p.rate, run: p.run, ack: inWindow(p.run.since, p.run.until), ackServer: p.server })),
   cold,
   warm,
   burstCold,
