@@ -112,7 +112,8 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
 
   return async (job: ClaimedJob, deliveries: readonly ParsedDelivery[], ctx: JobContext): Promise<void> => {
     const t = jobTargets(deliveries, targetOptions);
-    const log = ctx.logger.child({ job: job.key, deliveries: job.deliveries.map((d) => d.id) });
+    // The worker's job logger already names the job, its PR key, repository and deliveries.
+    const log = ctx.logger;
     for (const i of t.ignored) log.debug({ delivery: i.id, why: i.why }, 'delivery needs no evaluation');
     for (const p of t.pushes) await recordPushTime(o.sdb, p.repo, p.sha, p.at, p.source);
     if (t.membershipOrgs.size > 0) {
@@ -173,14 +174,15 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
           continue;
         }
         const started = now();
-        const prLog = log.child({ repo, pr: n });
+        // A job of this PR's own key logs under the job's bindings; a fan-out (a status, a suite) names each PR.
+        const prLog = job.prKey === `${repo.toLowerCase()}#${n}` ? log : log.child({ repo, pr: n });
         // Every GitHub request of this evaluation (retries included) is counted by route.
         const target = { ref, number: n, repoData, deliveries };
         const { result: outcome, calls } = await countGitHubCalls(() => evaluateAndReport(o, pulls, access, target, job, ctx, prLog, now));
         if (outcome === undefined) continue;
         const ms = now() - started;
         o.onEvaluated?.({ repo, pr: n, ms, outcome, calls });
-        prLog.debug({ calls: calls.toJSON(), rateLimitCost: calls.rateLimitCost, ms }, 'GitHub calls of the evaluation');
+        if (prLog.isLevelEnabled('debug')) prLog.debug({ calls: calls.toJSON(), rateLimitCost: calls.rateLimitCost, ms }, 'GitHub calls of the evaluation');
       }
     }
   };
