@@ -8,7 +8,7 @@
  * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40; BENCH_PACED_RATE=100,150
  * comments per second of the steady phases;
  * WORKER_THREADS and WORKER_CONCURRENCY as `serve` defaults them unless set — WORKER_THREADS=0 puts the workers
- * on the intake's event loop; BENCH_WARM_ROUNDS=4 warm bursts, the first a JIT warm-up, the sustained rate the median of the others)
+ * on the intake's event loop; BENCH_WARM_ROUNDS=6 warm bursts, the first a JIT warm-up, the sustained rate the median of the others)
  * Profile the service during the warm burst: BENCH_PROFILE=/tmp/service.cpuprofile (main thread only, so
  * set WORKER_THREADS=0 to see the evaluations; BENCH_SQL=1 likewise), or every thread of the whole run with
  * node --cpu-prof, then
@@ -34,7 +34,7 @@ import { machine, renderSection, writeSection, type Figures } from './report.js'
 
 const PRS = Number(process.env.BENCH_PRS ?? 300);
 const SEQ = Number(process.env.BENCH_SEQ ?? 40);
-const WARM_ROUNDS = Math.max(2, Number(process.env.BENCH_WARM_ROUNDS ?? 4));
+const WARM_ROUNDS = Math.max(2, Number(process.env.BENCH_WARM_ROUNDS ?? 6));
 const BUDGET_MS = 100_000; // the whole run stays under 2 minutes even when something stalls
 const began = Date.now();
 const wall = () => performance.timeOrigin + performance.now();
