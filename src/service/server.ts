@@ -130,7 +130,8 @@ export async function startService(config: ServiceConfig, options: StartOptions)
   const { logger } = options;
   const threaded = !options.noWorkers && options.threaded !== undefined && config.queue.threads > 0;
   // With worker threads, the intake's commits never checkpoint the WAL (a thread does, off this loop).
-  const sdb = openDatabase(config.db.driver, config.db.source, { autoCheckpoint: !threaded });
+  // PostgreSQL: the intake's connections, plus one per job slot when the workers share this thread.
+  const sdb = openDatabase(config.db.driver, config.db.source, { autoCheckpoint: !threaded, poolSize: threaded ? 10 : config.queue.workers + 10 });
   let threads: WorkerThreadPool | undefined;
   try {
     await migrateToLatest(sdb);

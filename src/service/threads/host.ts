@@ -39,7 +39,8 @@ async function main(init: ThreadInit): Promise<void> {
   // lock holder made the intake wait longer (priority inversion: burst ack p99 ≤ 250 ms vs ≤ 50 ms).
   // Blocking briefly on SQLite's lock is harmless here (only this thread's evaluations wait, and the holder is
   // always another thread or process), and it beats polling (bench/service/queue-contention.ts).
-  const sdb = openDatabase(config.db.driver, config.db.source, { busyTimeoutMs: 100, autoCheckpoint: false });
+  // PostgreSQL: a connection for each job slot and a few for the loop's own queries (claims, leases).
+  const sdb = openDatabase(config.db.driver, config.db.source, { busyTimeoutMs: 100, autoCheckpoint: false, poolSize: config.queue.workers + 4 });
   // SQLite: the first thread checkpoints the WAL, so no commit (the intake's least of all) pays for it.
   const checkpointer = init.index === 0 && sdb.checkpoint ? setInterval(() => runCheckpoint(sdb.checkpoint, logger), CHECKPOINT_EVERY_MS) : undefined;
   const metrics = createServiceMetrics();
