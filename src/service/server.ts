@@ -16,6 +16,8 @@ import { buildIntakeApp, type IntakeApp } from './intake/app.js';
 import type { PayloadSubject } from './intake/pr-key.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { JobQueue } from './queue/queue.js';
+import { purgeCheckRuns } from './store/check-runs.js';
+
 import { Worker, type JobHandler } from './queue/worker.js';
 import { createSecretBox, generateSecretKey, type SecretBox } from './secrets.js';
 import { AccountStore } from './store/accounts.js';
@@ -23,6 +25,9 @@ import { WorkerThreadPool } from './threads/pool.js';
 import { serviceTriage } from './intake/echo.js';
 import { targetOptionsFor } from './pipeline/targets.js';
 import { startStatsLog } from './stats-log.js';
+
+/** How long the check run opened on a head is remembered without being updated (table `check_runs`). */
+const CHECK_RUN_RETENTION_MS = 30 * 24 * 3600_000;
 
 export interface ServiceDeps {
   sdb: ServiceDb;
@@ -183,11 +188,14 @@ export async function startService(config: ServiceConfig, options: StartOptions)
     const port = typeof addr === 'object' && addr ? addr.port : config.server.port;
     const host = config.server.host && config.server.host !== '::' && config.server.host !== '0.0.0.0' ? config.server.host : '127.0.0.1';
     const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    // Finished deliveries are kept for QUEUE_RETENTION (duplicate detection), then purged hourly.
+    // Finished deliveries are kept for QUEUE_RETENTION (duplicate detection), then purged hourly; the
+    // remembered check-run ids of heads untouched for CHECK_RUN_RETENTION_MS go too.
     const purge = async () => {
       try {
         const n = await queue.purgeFinished(config.queue.retentionMs);
         if (n > 0) logger.info({ purged: n }, 'purged finished deliveries');
+        const runs = await purgeCheckRuns(sdb, CHECK_RUN_RETENTION_MS);
+        if (runs > 0) logger.info({ purged: runs }, 'purged remembered check runs of old heads');
       } catch (err) {
         logger.warn({ err }, 'purging finished deliveries failed');
       }

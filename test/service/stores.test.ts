@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { recordPushTime, pushTime } from '../../src/service/store/push-times.js';
 import { recordDecision, decisionsFor, latestDecision } from '../../src/service/store/decisions.js';
 import { AccountStore } from '../../src/service/store/accounts.js';
+import { purgeCheckRuns, saveCheckRun, storedCheckRun } from '../../src/service/store/check-runs.js';
 import { createSecretBox, generateSecretKey, SecretDecryptionError } from '../../src/service/secrets.js';
 import { createJobHandler } from '../../src/service/handle-job.js';
 import { JobQueue } from '../../src/service/queue/queue.js';
@@ -92,6 +93,26 @@ for (const kind of testDatabases()) {
         assert.equal(await pushTime(t.sdb, 'acme/app', SHA), undefined, 'no receipt-time push time: the pipeline records it on GitHub\'s clock');
         const installation = await t.sdb.db.selectFrom('installations').selectAll().executeTakeFirstOrThrow();
         assert.deepEqual(installation, { installation_id: 77, account_login: 'acme', account_type: 'Organization', suspended: 0, updated_at: 8000 });
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}
+
+for (const kind of testDatabases()) {
+  describe(`check-run memory on ${kind.name}`, { skip: kind.skip }, () => {
+    test('purgeCheckRuns deletes the runs of heads not updated within the retention, and only those', async () => {
+      const t = await kind.create();
+      try {
+        const day = 24 * 3600_000;
+        const now = 100 * day;
+        await saveCheckRun(t.sdb, { repo: 'Acme/App', headSha: SHA, name: 'checks-out', runId: 1, decision: 'd1', at: now - 40 * day });
+        await saveCheckRun(t.sdb, { repo: 'acme/app', headSha: 'b'.repeat(40), name: 'checks-out', runId: 2, decision: 'd2', at: now - 2 * day });
+        assert.equal(await purgeCheckRuns(t.sdb, 30 * day, now), 1);
+        assert.equal(await storedCheckRun(t.sdb, 'acme/app', SHA, 'checks-out'), undefined);
+        assert.deepEqual(await storedCheckRun(t.sdb, 'acme/app', 'b'.repeat(40), 'checks-out'), { runId: 2, decision: 'd2' });
+        assert.equal(await purgeCheckRuns(t.sdb, 30 * day, now), 0, 'nothing more to purge');
       } finally {
         await t.cleanup();
       }

@@ -44,3 +44,12 @@ export async function storedCheckRun(sdb: ServiceDb, repo: string, headSha: stri
   // PostgreSQL BIGINT may come back as a string depending on the driver's parsers.
   return row === undefined ? undefined : { runId: Number(row.run_id), decision: row.decision };
 }
+
+/**
+ * Rows not updated for `olderThanMs` are deleted (hourly, with the finished deliveries): a head that old
+ * is rarely evaluated again, and if it is, the evaluation opens a new run (one write more). Returns how many.
+ */
+export async function purgeCheckRuns(sdb: ServiceDb, olderThanMs: number, now = Date.now()): Promise<number> {
+  const r = await writeTransaction(sdb, (trx) => trx.deleteFrom('check_runs').where('updated_at', '<', now - olderThanMs).executeTakeFirst());
+  return Number(r.numDeletedRows);
+}
