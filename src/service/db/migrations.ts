@@ -184,6 +184,12 @@ function migrations(driver: DbDriver): Record<string, Migration> {
           .execute();
       },
     },
+    '009_check_runs_by_age': {
+      // The hourly purge deletes the runs of heads untouched for a while: by index, not a scan under the write lock.
+      async up(db: AnyDb) {
+        await db.schema.createIndex('ix_check_runs_updated').on('check_runs').column('updated_at').execute();
+      },
+    },
   };
 }
 
