@@ -33,7 +33,9 @@ test('a warm comment evaluation costs 3 rate-limited calls: the comment list, th
     assert.deepEqual(writesOf(e.calls), [UPDATE_RUN, STATUS].sort());
     // The PR is not re-read: the payload and the cached record say what the evaluation needs.
     assert.equal(e.calls[PULL], undefined, JSON.stringify(e.calls));
-    // Unchanged resources (repository, policy files, files, commits, reviews) cost nothing: they answer 304.
+    // Unchanged resources cost nothing: commits and reviews answer 304, and the policy files and the PR's file
+    // list are not even asked for (kept between evaluations: policy-cache.test.ts).
+    assert.equal(e.calls['GET /repos/{owner}/{repo}/contents/{path}'], undefined, JSON.stringify(e.calls));
     for (const [route, c] of Object.entries(e.calls)) {
       if (/contents|\/files|\/commits|\/reviews|^GET \/repos\/\{owner\}\/\{repo\}$/.test(route)) assert.equal(c.notModified, c.requests, route);
     }
