@@ -15,8 +15,13 @@ export interface CachedReadsOptions {
   policyFiles?: PolicyFileCache;
   /** The change-log id the caches have caught up with (read before each fetch). */
   changesSeen: () => number;
+  /** Whose token reads the files (token mode: the enabling user; App mode: the app), part of the cache key. */
+  reader: string;
   now: () => number;
 }
+
+/** PR file lists longer than this are read each time rather than kept. */
+export const MAX_CACHED_FILES = 300;
 
 export function cachedReads(gh: PrGitHub, o: CachedReadsOptions): PrGitHub {
   const { pull, pulls, policyFiles } = o;
@@ -29,18 +34,20 @@ export function cachedReads(gh: PrGitHub, o: CachedReadsOptions): PrGitHub {
       const hit = keyed ? pulls.files(slug, pull.headSha, pull.baseSha) : undefined;
       if (hit !== undefined) return hit;
       const files = await gh.files(ref, number);
-      if (keyed) pulls.rememberFiles(slug, pull.headSha, pull.baseSha, files);
+      // Long lists are not kept: many heads of huge PRs must not pin memory (they are read each time).
+      if (keyed && files.length <= MAX_CACHED_FILES) pulls.rememberFiles(slug, pull.headSha, pull.baseSha, files);
       return files;
     },
     async file(ref: RepoRef, path: string, gitRef?: string): Promise<string | null> {
       if (gitRef !== undefined || policyFiles === undefined || !policyFiles.enabled) return gh.file(ref, path, gitRef);
       const slug = `${ref.owner}/${ref.repo}`;
-      const hit = policyFiles.get(slug, path);
+      const hit = policyFiles.get(slug, path, o.reader);
       if (hit !== undefined) return hit.text;
+      // Read before the fetch: a change announced while it is in flight makes its answer a miss.
       const seen = o.changesSeen();
       const fetchedAt = o.now();
       const text = await gh.file(ref, path);
-      policyFiles.set(slug, path, text, fetchedAt, seen);
+      policyFiles.set(slug, path, text, fetchedAt, seen, o.reader);
       return text;
     },
   };

@@ -250,7 +250,7 @@ async function evaluateAndReport(
   const { ref, number } = target;
   const slug = `${ref.owner}/${ref.repo}`;
   const { pull, commits } = await loadPull(pulls, access.gh, target, job, log);
-  const gh = cachedReads(access.gh, { pulls, pull, policyFiles: o.policyFiles, changesSeen: () => o.membership.changesSeen ?? -1, now });
+  const gh = cachedReads(access.gh, { pulls, pull, policyFiles: o.policyFiles, changesSeen: () => o.membership.changesSeen ?? -1, reader: access.enablingUser, now });
   access = { ...access, gh };
   if (pull.state !== 'open') {
     log.debug('pull request is closed; nothing to report');

@@ -22,14 +22,14 @@ export async function syncMembership(sdb: ServiceDb, cache: MembershipCache, fil
   if (seen === undefined || latest < seen) {
     // First look (answers cached before it cannot be placed in the log), or the log was reset.
     if (cache.size > 0) cache.clear();
-    files?.clear();
+    files?.clear(latest);
     cache.changesSeen = latest;
     return new Set();
   }
   const since = await membershipChangesSince(sdb, seen);
   if (since === undefined) {
     cache.clear();
-    files?.clear();
+    files?.clear(latest);
     cache.changesSeen = latest;
     return new Set();
   }

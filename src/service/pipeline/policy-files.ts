@@ -40,6 +40,8 @@ export class PolicyFileCache {
   private readonly entries = new Map<string, Entry>();
   /** Repository → the newest change-log id that announced a change of its files. */
   private readonly changedAt = new Map<string, number>();
+  /** Set by `clear`: entries whose read started before this log id are misses (a read in flight during a clear). */
+  private floor = -1;
   private readonly ttlMs: number;
   private readonly max: number;
   private readonly now: () => number;
@@ -55,18 +57,22 @@ export class PolicyFileCache {
     return this.ttlMs > 0;
   }
 
-  private static key(repo: string, path: string): string {
-    return `${repo.toLowerCase()}\0${path}`;
+  /**
+   * `reader` is who read the file (token mode: the enabling user, whose token may see a private org template
+   * another user's cannot), so one reader's answer is never served to another.
+   */
+  private static key(repo: string, path: string, reader: string): string {
+    return `${repo.toLowerCase()}\0${path}\0${reader.toLowerCase()}`;
   }
 
   /** The cached text (`null`: the file does not exist), or undefined when it must be read. */
-  get(repo: string, path: string): { text: string | null } | undefined {
+  get(repo: string, path: string, reader = ''): { text: string | null } | undefined {
     if (!this.enabled) return undefined;
-    const k = PolicyFileCache.key(repo, path);
+    const k = PolicyFileCache.key(repo, path, reader);
     const e = this.entries.get(k);
     if (e === undefined) return undefined;
     const age = this.now() - e.fetchedAt;
-    if (age >= this.ttlMs || age < 0 || e.seen < (this.changedAt.get(repo.toLowerCase()) ?? -1)) {
+    if (age >= this.ttlMs || age < 0 || e.seen < this.floor || e.seen < (this.changedAt.get(repo.toLowerCase()) ?? -1)) {
       this.entries.delete(k);
       return undefined;
     }
@@ -74,9 +80,9 @@ export class PolicyFileCache {
   }
 
   /** Remembers a file read at `fetchedAt`, after the change log's id `seen` had been caught up with. */
-  set(repo: string, path: string, text: string | null, fetchedAt: number, seen: number): void {
-    if (!this.enabled) return;
-    const k = PolicyFileCache.key(repo, path);
+  set(repo: string, path: string, text: string | null, fetchedAt: number, seen: number, reader = ''): void {
+    if (!this.enabled || seen < this.floor) return;
+    const k = PolicyFileCache.key(repo, path, reader);
     this.entries.delete(k);
     if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(k, { text, fetchedAt, seen });
@@ -91,9 +97,11 @@ export class PolicyFileCache {
     for (const k of [...this.entries.keys()]) if (k.startsWith(`${r}\0`)) this.entries.delete(k);
   }
 
-  clear(): void {
+  /** Forgets everything; `floor`: the change-log id caught up with, below which no read in flight is kept. */
+  clear(floor = this.floor): void {
     this.entries.clear();
     this.changedAt.clear();
+    this.floor = Math.max(this.floor, floor);
   }
 
   get size(): number {

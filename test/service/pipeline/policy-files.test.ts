@@ -72,3 +72,21 @@ test('change-log keys: files:<repo> round-trips, organisations and installations
   assert.equal(repoOfFilesKey('installation:5'), undefined);
   assert.equal(repoOfFilesKey('files:'), undefined);
 });
+
+test('a read in flight while the cache is cleared is not kept, and one reader\'s answer is not served to another', () => {
+  const { c, now } = cache();
+  c.set('acme/widgets', '.checks-out', 'old', now(), 4, 'alice');
+  // The change log could not say what changed (or this was the first look): everything goes, up to id 5.
+  c.clear(5);
+  assert.equal(c.get('acme/widgets', '.checks-out', 'alice'), undefined);
+  // A read that started before the clear (it had caught up with id 4 only) stores nothing.
+  c.set('acme/widgets', '.checks-out', 'old', now(), 4, 'alice');
+  assert.equal(c.get('acme/widgets', '.checks-out', 'alice'), undefined);
+  c.set('acme/widgets', '.checks-out', 'new', now(), 5, 'alice');
+  assert.deepEqual(c.get('acme/widgets', '.checks-out', 'ALICE'), { text: 'new' });
+  // Token mode: bob's token may not see what alice's saw (a private org template), so he reads it himself.
+  assert.equal(c.get('acme/widgets', '.checks-out', 'bob'), undefined);
+  c.set('acme/checks-out-configuration', 'template.checks-out', null, now(), 5, 'bob');
+  assert.deepEqual(c.get('acme/checks-out-configuration', 'template.checks-out', 'bob'), { text: null });
+  assert.equal(c.get('acme/checks-out-configuration', 'template.checks-out', 'alice'), undefined);
+});
