@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Octokit } from '@octokit/rest';
 import { createLocalGitHub } from '../../../src/local-github/server.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
-import { announceMembershipChanges, installationKey, installationOfKey, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
+import { GAP_GRACE_MS, announceMembershipChanges, installationKey, installationOfKey, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
 import { PolicyFileCache, filesKey } from '../../../src/service/pipeline/policy-files.js';
 import { octokitPort } from '../../../src/service/pipeline/octokit-port.js';
 import { latestMembershipChange, membershipChangesSince, recordMembershipChange } from '../../../src/service/store/membership-changes.js';
@@ -95,6 +95,35 @@ for (const kind of testDatabases()) {
         assert.deepEqual(logins(there.membership().teamMembers('other', 'ops')), ['olga'], 'no organisation is named files:…');
       } finally {
         await lg.close();
+        await db.cleanup();
+      }
+    });
+
+    test('a change that becomes visible after a higher id was read (PostgreSQL commit order) is still applied, within the grace', async () => {
+      const db = await kind.create();
+      try {
+        const cache = new MembershipCache({ ttlMs: 3_600_000 });
+        const files = new PolicyFileCache({ ttlMs: 3_600_000 });
+        const t0 = 1_000_000;
+        await syncMembership(db.sdb, cache, files, t0);
+        // Id 2 commits while id 1 is still in flight.
+        const insert = (id: number, org: string) => db.sdb.db.insertInto('membership_changes').values({ id, org, changed_at: t0 }).execute();
+        await insert(2, 'acme');
+        assert.deepEqual([...(await syncMembership(db.sdb, cache, files, t0))], ['acme']);
+        files.set('acme/widgets', '.checks-out', 'old', t0, cache.changesSeen!);
+        // Id 1 shows up: the newest id has not moved, yet the change is found and applied.
+        await insert(1, 'files:acme/widgets');
+        assert.deepEqual([...(await syncMembership(db.sdb, cache, files, t0 + 1000))], ['files:acme/widgets']);
+        assert.equal(files.get('acme/widgets', '.checks-out'), undefined);
+        assert.deepEqual([...(await syncMembership(db.sdb, cache, files, t0 + 2000))], [], 'applied once');
+        // An id that never shows up (a rolled-back insert) is given up after the grace.
+        await insert(5, 'other');
+        assert.deepEqual([...(await syncMembership(db.sdb, cache, files, t0 + 3000))], ['other']);
+        assert.deepEqual([...(await syncMembership(db.sdb, cache, files, t0 + 3000 + GAP_GRACE_MS))], []);
+        await insert(3, 'late');
+        assert.deepEqual([...(await syncMembership(db.sdb, cache, files, t0 + 4000 + GAP_GRACE_MS))], [], 'past the grace: left to the TTLs');
+        assert.equal(cache.changesSeen, 5);
+      } finally {
         await db.cleanup();
       }
     });
