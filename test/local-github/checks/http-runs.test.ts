@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { RequestError } from '@octokit/request-error';
 import { startWorld, routing, type World } from './harness.js';
+import { failure } from '../helpers.js';
 import { validateResponse, validateWebhook } from './openapi-validate.js';
 
 let w: World;
@@ -15,16 +15,6 @@ after(async () => {
 const owner = 'acme';
 const repo = 'widgets';
 const RUN = '/repos/{owner}/{repo}/check-runs/{check_run_id}';
-
-async function status(p: Promise<unknown>): Promise<RequestError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof RequestError) return e;
-    throw e;
-  }
-  assert.fail('expected the request to fail');
-}
 
 test('create, get, update a check run through @octokit/rest; responses match the OpenAPI description', async () => {
   const created = await w.checker.rest.checks.create({ owner, repo, name: 'lint', head_sha: w.sha, status: 'in_progress' });
@@ -58,39 +48,39 @@ test('create, get, update a check run through @octokit/rest; responses match the
 });
 
 test('422 handling: both families reach Octokit as RequestError with GitHub bodies', async () => {
-  const missing = await status(w.checker.rest.checks.create({ owner, repo, name: 'x' } as never));
+  const missing = await failure(w.checker.rest.checks.create({ owner, repo, name: 'x' } as never));
   assert.equal(missing.status, 422);
   assert.equal((missing.response?.data as { message: string }).message, 'Invalid request.\n\n"head_sha" wasn\'t supplied.');
 
-  const semantic = await status(w.checker.rest.checks.create({ owner, repo, name: 'x', head_sha: w.sha, status: 'completed' }));
+  const semantic = await failure(w.checker.rest.checks.create({ owner, repo, name: 'x', head_sha: w.sha, status: 'completed' }));
   assert.equal(semantic.status, 422);
   assert.deepEqual((semantic.response?.data as { errors: unknown }).errors, [{ resource: 'CheckRun', field: 'conclusion', code: 'missing_field' }]);
   assert.equal((semantic.response?.data as { status: string }).status, '422');
 
-  const tooLong = await status(w.checker.rest.checks.create({ owner, repo, name: 'x', head_sha: w.sha, output: { title: 't', summary: 's'.repeat(65536) } }));
+  const tooLong = await failure(w.checker.rest.checks.create({ owner, repo, name: 'x', head_sha: w.sha, output: { title: 't', summary: 's'.repeat(65536) } }));
   assert.equal((tooLong.response?.data as { message: string }).message, 'Invalid request.\n\nOnly 65535 characters are allowed; 65536 were supplied.');
 
-  const noCommit = await status(w.checker.rest.checks.create({ owner, repo, name: 'x', head_sha: 'f'.repeat(40) }));
+  const noCommit = await failure(w.checker.rest.checks.create({ owner, repo, name: 'x', head_sha: 'f'.repeat(40) }));
   assert.equal((noCommit.response?.data as { message: string }).message, `No commit found for SHA: ${'f'.repeat(40)}`);
 
   const run = await w.checker.rest.checks.create({ owner, repo, name: 'final', head_sha: w.sha, conclusion: 'failure' });
-  const back = await status(w.checker.rest.checks.update({ owner, repo, check_run_id: run.data.id, status: 'in_progress' }));
+  const back = await failure(w.checker.rest.checks.update({ owner, repo, check_run_id: run.data.id, status: 'in_progress' }));
   assert.equal(back.status, 422);
   assert.equal((back.response?.data as { message: string }).message, 'Validation Failed');
   await w.take();
 });
 
 test('only GitHub App installations with checks:write may create or update runs', async () => {
-  const byUser = await status(w.user.rest.checks.create({ owner, repo, name: 'x', head_sha: w.sha }));
+  const byUser = await failure(w.user.rest.checks.create({ owner, repo, name: 'x', head_sha: w.sha }));
   assert.equal(byUser.status, 403);
   assert.equal((byUser.response?.data as { message: string }).message, 'You must authenticate via a GitHub App.');
-  const byReader = await status(w.reader.rest.checks.create({ owner, repo, name: 'x', head_sha: w.sha }));
+  const byReader = await failure(w.reader.rest.checks.create({ owner, repo, name: 'x', head_sha: w.sha }));
   assert.equal(byReader.status, 403);
   assert.equal((byReader.response?.data as { message: string }).message, 'Resource not accessible by integration');
   const run = await w.checker.rest.checks.create({ owner, repo, name: 'mine', head_sha: w.sha });
-  const byOther = await status(w.other.rest.checks.update({ owner, repo, check_run_id: run.data.id, status: 'in_progress' }));
+  const byOther = await failure(w.other.rest.checks.update({ owner, repo, check_run_id: run.data.id, status: 'in_progress' }));
   assert.equal(byOther.status, 403);
-  const notFound = await status(w.checker.rest.checks.get({ owner, repo, check_run_id: 987654 }));
+  const notFound = await failure(w.checker.rest.checks.get({ owner, repo, check_run_id: 987654 }));
   assert.equal(notFound.status, 404);
   // checks/get documents no 404; the body is GitHub's basic-error.
   assert.deepEqual(notFound.response?.data, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/checks/runs#get-a-check-run', status: '404' });
@@ -108,7 +98,7 @@ test('annotations: 50 per request, appended across updates, listed with GitHub L
     output: { summary: 'S2', annotations: Array.from({ length: 50 }, (_, i) => ann(50 + i)) },
   });
   assert.equal(up.data.output.annotations_count, 100);
-  const tooMany = await status(w.checker.rest.checks.update({
+  const tooMany = await failure(w.checker.rest.checks.update({
     owner, repo, check_run_id: run.data.id, output: { summary: 'S', annotations: Array.from({ length: 51 }, (_, i) => ann(i)) },
   }));
   assert.equal((tooMany.response?.data as { message: string }).message, 'Invalid request.\n\nNo more than 50 items are allowed; 51 were supplied.');
@@ -138,7 +128,7 @@ test('actions: at most 3, with 20/40/20-character limits', async () => {
     [[{ ...action, identifier: 'x'.repeat(21) }], 'Only 20 characters are allowed; 21 were supplied.'],
   ];
   for (const [actions, message] of cases) {
-    const e = await status(w.checker.rest.checks.update({ owner, repo, check_run_id: ok.data.id, actions }));
+    const e = await failure(w.checker.rest.checks.update({ owner, repo, check_run_id: ok.data.id, actions }));
     assert.equal((e.response?.data as { message: string }).message, `Invalid request.\n\n${message}`);
   }
   await w.take();
