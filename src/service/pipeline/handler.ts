@@ -279,15 +279,8 @@ async function evaluateAndReport(
       const report = errorReport(err instanceof Error ? err.message : String(err));
       try {
         // Logged like any decision, so the echo of this status is recognised as ours too.
-        const decidedAt = now();
-        const deliveries = job.deliveries.map((x) => x.id);
-        const stored = runStored(o, slug, pull.headSha, runId, { decidedAt, deliveries });
-        await recordDecision(o.sdb, {
-          repo: slug, prNumber: number, headSha: pull.headSha, policy: null, approvers: [], disapprovers: [],
-          configHash: null, state: report.status.state, description: report.status.description, decidedAt, deliveries,
-        }, stored);
-        const posted = await publishReport(gh, ref, pull.headSha, report, runId, publish);
-        if (posted !== undefined && posted !== runId) await saveCheckRun(o.sdb, runStored(o, slug, pull.headSha, posted, { decidedAt, deliveries })!);
+        const verdict = { policy: null, approvers: [], disapprovers: [], configHash: null };
+        await recordAndPublish(o, gh, ref, pull, verdict, report, { id: runId, reused: false }, publish, job, now);
       } catch (e) {
         log.warn({ err: e }, 'reporting the failure on the pull request failed too');
       }
@@ -317,6 +310,33 @@ async function reusableRun(o: PipelineOptions, pulls: PullCache, slug: string, h
   }
   if (memo !== undefined) pulls.forgetCheckRun(slug, headSha);
   return undefined;
+}
+
+/**
+ * Logs the decision with the run its report goes to (so any thread or process can reuse that run), then
+ * posts the report: logged first, so the echo of our own status (a `status` delivery) is recognised as
+ * ours. A run other than the one stored (created completed, or replacing a reused one) is stored too.
+ * Returns the run posted to (none in token mode) and the decision's token.
+ */
+async function recordAndPublish(
+  o: PipelineOptions,
+  gh: PrGitHub,
+  ref: RepoRef,
+  pull: PullData,
+  verdict: Pick<Decision, 'policy' | 'approvers' | 'disapprovers' | 'configHash'>,
+  report: ReturnType<typeof buildReport>,
+  run: { id: number | undefined; reused: boolean },
+  publish: PublishOptions,
+  job: ClaimedJob,
+  now: () => number,
+): Promise<{ runId: number | undefined; token: string }> {
+  const slug = `${ref.owner}/${ref.repo}`;
+  const when = { decidedAt: now(), deliveries: job.deliveries.map((x) => x.id) };
+  const { state, description } = report.status;
+  await recordDecision(o.sdb, { repo: slug, prNumber: pull.number, headSha: pull.headSha, ...verdict, state, description, ...when }, runStored(o, slug, pull.headSha, run.id, when));
+  const runId = await publishReport(gh, ref, pull.headSha, report, run.id, publish, run.reused);
+  if (runId !== undefined && runId !== run.id) await saveCheckRun(o.sdb, runStored(o, slug, pull.headSha, runId, when)!);
+  return { runId, token: decisionToken(when) };
 }
 
 function runStored(o: PipelineOptions, slug: string, headSha: string, runId: number | undefined, d: { decidedAt: number; deliveries: string[] }): StoredCheckRun | undefined {
@@ -352,30 +372,14 @@ async function decideAndPublish(
   assertCurrent();
   const d = outcome.kind === 'decision' ? outcome.decision : undefined;
   const previous = run.previous;
-  const decidedAt = now();
-  const deliveries = job.deliveries.map((x) => x.id);
-  // The run this report goes to is stored with the decision, so any thread or process can reuse it.
-  const stored = gh.createCheckRun ? runStored(o, slug, pull.headSha, run.id, { decidedAt, deliveries }) : undefined;
-  await recordDecision(o.sdb, {
-    repo: slug,
-    prNumber: number,
-    headSha: pull.headSha,
+  const verdict = {
     policy: d ? (d.policy.name !== '' ? d.policy.name : `#${d.policy.position}`) : null,
     approvers: d?.approvers ?? [],
     disapprovers: d?.disapprovers ?? [],
     configHash: outcome.configHash,
-    state: report.status.state,
-    description: report.status.description,
-    decidedAt,
-    deliveries,
-  }, stored);
-  // Logged before posting, so the echo of our own status (a `status` delivery) is recognised as ours.
-  const runId = await publishReport(gh, ref, pull.headSha, report, run.id, publish, run.reused);
-  if (runId !== undefined) {
-    pulls.rememberCheckRun(slug, pull.headSha, { id: runId, decision: decisionToken({ decidedAt, deliveries }) });
-    // A run other than the one stored above (created completed, or replacing a reused one): store it too.
-    if (runId !== run.id) await saveCheckRun(o.sdb, runStored(o, slug, pull.headSha, runId, { decidedAt, deliveries })!);
-  }
+  };
+  const posted = await recordAndPublish(o, gh, ref, pull, verdict, report, run, publish, job, now);
+  if (posted.runId !== undefined) pulls.rememberCheckRun(slug, pull.headSha, { id: posted.runId, decision: posted.token });
   if (d !== undefined && !d.authorAffirmed && answersFeedback(job)) {
     // Spec §6.4: tell people why an approval by a committer does not count — once per head, not per event.
     const saidSo = previous !== undefined && previous.headSha === pull.headSha && previous.description === report.status.description;
