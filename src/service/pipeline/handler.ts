@@ -116,18 +116,13 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
     const log = ctx.logger;
     for (const i of t.ignored) log.debug({ delivery: i.id, why: i.why }, 'delivery needs no evaluation');
     for (const p of t.pushes) await recordPushTime(o.sdb, p.repo, p.sha, p.at, p.source);
-    if (t.membershipOrgs.size > 0) {
-      await announceMembershipChanges(o.sdb, t.membershipOrgs, now());
-      log.info({ orgs: [...t.membershipOrgs] }, 'membership changed; cached answers of these organisations will be re-read');
-    }
-    if (t.policyRepos.size > 0) {
-      await announceMembershipChanges(o.sdb, [...t.policyRepos].map(filesKey), now());
-      log.debug({ repos: [...t.policyRepos] }, 'default branch moved; cached policy files of these repositories will be re-read');
-    }
+    // Membership changes, moved default branches and revoked installations go through one change log (one
+    // write), so every thread and process forgets what they invalidate before its next evaluation.
     const revoked = revokedInstallations(deliveries);
+    await announceMembershipChanges(o.sdb, [...t.membershipOrgs, ...[...t.policyRepos].map(filesKey), ...revoked.map(installationKey)], now());
+    if (t.membershipOrgs.size > 0) log.info({ orgs: [...t.membershipOrgs] }, 'membership changed; cached answers of these organisations will be re-read');
+    if (t.policyRepos.size > 0) log.debug({ repos: [...t.policyRepos] }, 'default branch moved; cached policy files of these repositories will be re-read');
     if (revoked.length > 0) {
-      // Through the same log, so every thread and process drops the revoked token before its next evaluation.
-      await announceMembershipChanges(o.sdb, revoked.map(installationKey), now());
       for (const id of revoked) o.access.forgetInstallation?.(id);
       log.info({ installations: revoked }, 'installation deleted or suspended; its cached token is forgotten');
     }

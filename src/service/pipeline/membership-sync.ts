@@ -9,7 +9,7 @@
  * looked up again at each check until they show up (or the grace runs out: a rolled-back insert).
  */
 import type { ServiceDb } from '../db/connect.js';
-import { latestMembershipChange, membershipChangesSince, membershipChangesWithIds, recordMembershipChange } from '../store/membership-changes.js';
+import { latestMembershipChange, membershipChangesSince, membershipChangesWithIds, recordMembershipChanges } from '../store/membership-changes.js';
 import { obj } from '../payload.js';
 import type { MembershipCache } from './membership-cache.js';
 import { repoOfFilesKey, type PolicyFileCache } from './policy-files.js';
@@ -98,5 +98,5 @@ export function revokedInstallations(deliveries: readonly { event: string; paylo
 
 /** Logs the membership changes a job's deliveries announced; every cache catches up at its next evaluation. */
 export async function announceMembershipChanges(sdb: ServiceDb, orgs: Iterable<string>, at: number): Promise<void> {
-  for (const org of orgs) await recordMembershipChange(sdb, org, at);
+  await recordMembershipChanges(sdb, [...orgs], at);
 }

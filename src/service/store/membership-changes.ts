@@ -10,11 +10,17 @@ import { prepared } from '../db/prepared.js';
 
 const KEEP_MS = 7 * 24 * 3600_000;
 
-export async function recordMembershipChange(sdb: ServiceDb, org: string, at: number): Promise<void> {
+/** Logs the keys (in this order) in one write transaction, and prunes what is older than a week. */
+export async function recordMembershipChanges(sdb: ServiceDb, keys: readonly string[], at: number): Promise<void> {
+  if (keys.length === 0) return;
   await writeTransaction(sdb, async (trx) => {
-    await trx.insertInto('membership_changes').values({ org: org.toLowerCase(), changed_at: at }).execute();
+    for (const key of keys) await trx.insertInto('membership_changes').values({ org: key.toLowerCase(), changed_at: at }).execute();
     await trx.deleteFrom('membership_changes').where('changed_at', '<', at - KEEP_MS).execute();
   });
+}
+
+export async function recordMembershipChange(sdb: ServiceDb, org: string, at: number): Promise<void> {
+  await recordMembershipChanges(sdb, [org], at);
 }
 
 /** The newest change id (0 when there is none). */

@@ -14,6 +14,7 @@ import { octokitPort } from '../../../src/service/pipeline/octokit-port.js';
 import { latestMembershipChange, membershipChangesSince, recordMembershipChange } from '../../../src/service/store/membership-changes.js';
 import type { Lookup } from '../../../src/policy/maintainers/index.js';
 import { testDatabases } from '../helpers/databases.js';
+import { traced } from '../queue/trace.js';
 
 const LOOKUPS: Lookup[] = [
   { kind: 'team-members', org: 'acme', team: 'core' },
@@ -95,6 +96,22 @@ for (const kind of testDatabases()) {
         assert.deepEqual(logins(there.membership().teamMembers('other', 'ops')), ['olga'], 'no organisation is named files:…');
       } finally {
         await lg.close();
+        await db.cleanup();
+      }
+    });
+
+    test('several keys are logged in one write: every insert, then one prune; nothing at all for none', async () => {
+      const db = await kind.create();
+      try {
+        const tr = traced(db.sdb);
+        await announceMembershipChanges(tr.sdb, ['Acme', filesKey('acme/widgets'), installationKey(3)], 5_000);
+        const stmts = tr.take();
+        assert.deepEqual(stmts.filter((x) => !/^(begin|commit)/.test(x)).map((x) => x.split(' ')[0]), ['insert', 'insert', 'insert', 'delete'], stmts.join('\n'));
+        const rows = await db.sdb.db.selectFrom('membership_changes').select(['id', 'org']).orderBy('id').execute();
+        assert.deepEqual(rows.map((r) => r.org), ['acme', 'files:acme/widgets', 'installation:3']);
+        await announceMembershipChanges(tr.sdb, [], 6_000);
+        assert.deepEqual(tr.take(), []);
+      } finally {
         await db.cleanup();
       }
     });
