@@ -6,18 +6,18 @@
  */
 import type { ServiceDb } from '../db/connect.js';
 import { isEchoOfLatestDecision } from '../store/decisions.js';
-import { COMMIT_SHA, REPO_FULL_NAME, obj, str } from '../payload.js';
+import { classifyDelivery } from '../pipeline/targets.js';
 import { triageDelivery, type TargetOptions } from './triage.js';
 
-/** Why the `status` delivery needs no work (it is our own echo), or undefined to queue it. */
-export async function ownStatusEcho(sdb: ServiceDb, payload: Record<string, unknown>, statusContext: string): Promise<string | undefined> {
-  if (str(payload.context) !== statusContext) return undefined;
-  const repo = str(obj(payload.repository)?.full_name);
-  const sha = str(payload.sha);
-  const state = str(payload.state);
-  const description = str(payload.description) ?? '';
-  if (repo === undefined || !REPO_FULL_NAME.test(repo) || sha === undefined || !COMMIT_SHA.test(sha) || state === undefined) return undefined;
-  return (await isEchoOfLatestDecision(sdb, repo, sha, { state, description })) ? 'the echo of the status checks-out posted' : undefined;
+/**
+ * Why the `status` delivery needs no work (it is our own echo), or undefined to queue it. What it claims is
+ * read by the pipeline's own classification, the one the job would use to put it right.
+ */
+export async function ownStatusEcho(sdb: ServiceDb, payload: Record<string, unknown>, o: TargetOptions): Promise<string | undefined> {
+  const ask = classifyDelivery('status', payload, 0, o);
+  const target = ask.shas[0];
+  if (ask.repo === undefined || target?.claimed === undefined) return undefined;
+  return (await isEchoOfLatestDecision(sdb, ask.repo, target.sha, target.claimed)) ? 'the echo of the status checks-out posted' : undefined;
 }
 
 /**
@@ -27,6 +27,6 @@ export async function ownStatusEcho(sdb: ServiceDb, payload: Record<string, unkn
 export function serviceTriage(sdb: ServiceDb, o: TargetOptions): (event: string, payload: Record<string, unknown>) => string | undefined | Promise<string | undefined> {
   return (event, payload) => {
     const why = triageDelivery(event, payload, o);
-    return why === undefined && event === 'status' ? ownStatusEcho(sdb, payload, o.statusContext) : why;
+    return why === undefined && event === 'status' ? ownStatusEcho(sdb, payload, o) : why;
   };
 }

@@ -18,24 +18,24 @@ for (const kind of testDatabases()) {
     test('the latest decision on the commit, repeated: an echo; anything else is queued', async () => {
       const t = await kind.create();
       try {
-        assert.equal(await ownStatusEcho(t.sdb, status(), CONTEXT), undefined, 'nothing decided yet');
+        assert.equal(await ownStatusEcho(t.sdb, status(), OPTIONS), undefined, 'nothing decided yet');
         await recordDecision(t.sdb, {
           repo: 'Acme/App', prNumber: 3, headSha: SHA, policy: null, approvers: ['bob'], disapprovers: [], configHash: null,
           state: 'success', description: 'approved by bob', decidedAt: 1000, deliveries: [],
         });
-        assert.match((await ownStatusEcho(t.sdb, status(), CONTEXT)) ?? '', /echo/);
-        assert.match((await ownStatusEcho(t.sdb, status({ repository: { full_name: 'acme/app' } }), CONTEXT)) ?? '', /echo/, 'repository names are case-insensitive');
+        assert.match((await ownStatusEcho(t.sdb, status(), OPTIONS)) ?? '', /echo/);
+        assert.match((await ownStatusEcho(t.sdb, status({ repository: { full_name: 'acme/app' } }), OPTIONS)) ?? '', /echo/, 'repository names are case-insensitive');
         // A forgery (other state or text), another commit, or another context is not ours to drop.
-        assert.equal(await ownStatusEcho(t.sdb, status({ state: 'failure' }), CONTEXT), undefined);
-        assert.equal(await ownStatusEcho(t.sdb, status({ description: 'approved by mallory' }), CONTEXT), undefined);
-        assert.equal(await ownStatusEcho(t.sdb, status({ sha: 'd'.repeat(40) }), CONTEXT), undefined);
-        assert.equal(await ownStatusEcho(t.sdb, status({ context: 'ci/build' }), CONTEXT), undefined);
+        assert.equal(await ownStatusEcho(t.sdb, status({ state: 'failure' }), OPTIONS), undefined);
+        assert.equal(await ownStatusEcho(t.sdb, status({ description: 'approved by mallory' }), OPTIONS), undefined);
+        assert.equal(await ownStatusEcho(t.sdb, status({ sha: 'd'.repeat(40) }), OPTIONS), undefined);
+        assert.equal(await ownStatusEcho(t.sdb, status({ context: 'ci/build' }), OPTIONS), undefined);
         // A newer decision makes the old text a stale status to correct.
         await recordDecision(t.sdb, {
           repo: 'acme/app', prNumber: 3, headSha: SHA, policy: null, approvers: [], disapprovers: [], configHash: null,
           state: 'pending', description: 'no approvals received', decidedAt: 2000, deliveries: [],
         });
-        assert.equal(await ownStatusEcho(t.sdb, status(), CONTEXT), undefined);
+        assert.equal(await ownStatusEcho(t.sdb, status(), OPTIONS), undefined);
         // The service's triage: classification first, then the log.
         const triage = serviceTriage(t.sdb, OPTIONS);
         assert.match((await triage('status', status({ state: 'pending', description: 'no approvals received' }))) ?? '', /echo/);
@@ -61,7 +61,7 @@ for (const kind of testDatabases()) {
           status({ description: { toString: 1 } }),
           JSON.parse(`{"context":"${CONTEXT}","__proto__":{"sha":"${SHA}"},"repository":{"full_name":"acme/app"},"state":"success"}`) as Record<string, unknown>,
         ]) {
-          assert.equal(await ownStatusEcho(t.sdb, p, CONTEXT), undefined, JSON.stringify(p));
+          assert.equal(await ownStatusEcho(t.sdb, p, OPTIONS), undefined, JSON.stringify(p));
         }
       } finally {
         await t.cleanup();
