@@ -197,7 +197,7 @@ export async function startService(config: ServiceConfig, options: StartOptions)
         const runs = await purgeCheckRuns(sdb, CHECK_RUN_RETENTION_MS);
         if (runs > 0) logger.info({ purged: runs }, 'purged remembered check runs of old heads');
       } catch (err) {
-        logger.warn({ err }, 'purging finished deliveries failed');
+        logger.warn({ err }, 'purging finished deliveries or old check runs failed');
       }
     };
     // LOG_STATS_PERIOD: one line of activity per period (0: off).

@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setImmediate as tick } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { JobQueue, exponentialBackoff, type EnqueueInput } from '../../src/service/queue/queue.js';
 import { Worker } from '../../src/service/queue/worker.js';
 import { RetryLater, retryAfterFromError } from '../../src/service/queue/retry-after.js';
@@ -240,6 +241,25 @@ for (const kind of testDatabases()) {
         assert.equal(await q.purgeFinished(500), 1);
         assert.deepEqual(await q.depth(), { pending: 1, running: 0, done: 0, failed: 1 });
         assert.equal(await q.enqueue(delivery('old', 'o/r#1')), 'queued', 'past the retention a delivery id is new again');
+      }));
+
+    test('the purge waits for a write lock another connection holds instead of failing busy', { skip: kind.name !== 'sqlite' }, () =>
+      withDb(kind.create, async (t) => {
+        let now = T0;
+        const q = new JobQueue(t.sdb, { leaseMs: 60_000, maxAttempts: 1, now: () => now });
+        await q.enqueue(delivery('old', 'o/r#1'));
+        await q.complete((await q.claim('w'))!);
+        now += 1000;
+        const other = t.openAnother();
+        try {
+          await sql`begin immediate`.execute(other.db);
+          const purge = q.purgeFinished(500);
+          await new Promise((r) => setTimeout(r, 20));
+          await sql`commit`.execute(other.db);
+          assert.equal(await purge, 1);
+        } finally {
+          await other.close();
+        }
       }));
   });
 }

@@ -395,7 +395,8 @@ export class JobQueue {
   /** Deletes finished deliveries older than `olderThanMs` (dedup of GitHub redeliveries ends there). */
   async purgeFinished(olderThanMs: number): Promise<number> {
     const cutoff = this.now() - olderThanMs;
-    const r = await this.sdb.db.deleteFrom('deliveries').where('status', '=', 'done').where('completed_at', '<', cutoff).executeTakeFirst();
+    // Like every write, through writeTransaction: on SQLite it waits its turn for the lock instead of failing busy.
+    const r = await writeTransaction(this.sdb, (trx) => trx.deleteFrom('deliveries').where('status', '=', 'done').where('completed_at', '<', cutoff).executeTakeFirst());
     return Number(r.numDeletedRows);
   }
 
