@@ -16,11 +16,10 @@ import { buildIntakeApp, type IntakeApp } from './intake/app.js';
 import type { PayloadSubject } from './intake/pr-key.js';
 import { createServiceMetrics, type ServiceMetrics } from './metrics.js';
 import { JobQueue } from './queue/queue.js';
-import { purgeCheckRuns } from './store/check-runs.js';
-
 import { Worker, type JobHandler } from './queue/worker.js';
 import { createSecretBox, generateSecretKey, type SecretBox } from './secrets.js';
 import { AccountStore } from './store/accounts.js';
+import { purgeCheckRuns } from './store/check-runs.js';
 import { WorkerThreadPool } from './threads/pool.js';
 import { serviceTriage } from './intake/echo.js';
 import { targetOptionsFor } from './pipeline/targets.js';
