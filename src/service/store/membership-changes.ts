@@ -19,10 +19,6 @@ export async function recordMembershipChanges(sdb: ServiceDb, keys: readonly str
   });
 }
 
-export async function recordMembershipChange(sdb: ServiceDb, org: string, at: number): Promise<void> {
-  await recordMembershipChanges(sdb, [org], at);
-}
-
 /** The newest change id (0 when there is none). */
 /** Read before every evaluation: compiled once. */
 const newestChange = prepared<Record<string, never>, { id: number | string | null }>([], (db) => db.selectFrom('membership_changes').select((eb) => eb.fn.max('id').as('id')));

@@ -11,7 +11,7 @@ import { MembershipCache } from '../../../src/service/pipeline/membership-cache.
 import { GAP_GRACE_MS, announceMembershipChanges, installationKey, installationOfKey, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
 import { PolicyFileCache, filesKey } from '../../../src/service/pipeline/policy-files.js';
 import { octokitPort } from '../../../src/service/pipeline/octokit-port.js';
-import { latestMembershipChange, membershipChangesSince, recordMembershipChange } from '../../../src/service/store/membership-changes.js';
+import { latestMembershipChange, membershipChangesSince, recordMembershipChanges } from '../../../src/service/store/membership-changes.js';
 import type { Lookup } from '../../../src/policy/maintainers/index.js';
 import { testDatabases } from '../helpers/databases.js';
 import { traced } from '../queue/trace.js';
@@ -151,14 +151,14 @@ for (const kind of testDatabases()) {
       try {
         const cache = new MembershipCache({ ttlMs: 3_600_000 });
         await cache.fetch(gh, LOOKUPS);
-        await recordMembershipChange(db.sdb, 'other', 1_000);
+        await recordMembershipChanges(db.sdb, ['other'], 1_000);
         await syncMembership(db.sdb, cache);
         assert.equal(cache.size, 0, 'answers older than the first check cannot be placed in the log');
         await cache.fetch(gh, LOOKUPS);
         const seen = await latestMembershipChange(db.sdb);
         // Two changes a week apart: recording the second prunes the first, which this cache never saw.
-        await recordMembershipChange(db.sdb, 'acme', 2_000);
-        await recordMembershipChange(db.sdb, 'nobody', 2_000 + 8 * 24 * 3600_000);
+        await recordMembershipChanges(db.sdb, ['acme'], 2_000);
+        await recordMembershipChanges(db.sdb, ['nobody'], 2_000 + 8 * 24 * 3600_000);
         assert.equal(await membershipChangesSince(db.sdb, seen), undefined);
         await syncMembership(db.sdb, cache);
         assert.equal(cache.size, 0);
@@ -166,8 +166,8 @@ for (const kind of testDatabases()) {
         // The policy file cache following the same log is emptied with it.
         const files = new PolicyFileCache({ ttlMs: 3_600_000 });
         files.set('acme/widgets', '.checks-out', 'x', Date.now(), 0);
-        await recordMembershipChange(db.sdb, 'nobody', 3_000 + 16 * 24 * 3600_000);
-        await recordMembershipChange(db.sdb, 'nobody', 3_000 + 24 * 24 * 3600_000);
+        await recordMembershipChanges(db.sdb, ['nobody'], 3_000 + 16 * 24 * 3600_000);
+        await recordMembershipChanges(db.sdb, ['nobody'], 3_000 + 24 * 24 * 3600_000);
         await syncMembership(db.sdb, cache, files);
         assert.equal(files.size, 0);
       } finally {
