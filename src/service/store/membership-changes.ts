@@ -29,16 +29,16 @@ export async function latestMembershipChange(sdb: ServiceDb): Promise<number> {
 }
 
 /**
- * The organisations changed after change `after` (up to `limit` rows, oldest first), or undefined when
+ * The keys logged after change `after`, with their ids (up to `limit` rows, oldest first), or undefined when
  * rows after it were pruned (the caller must forget everything).
  */
-export async function membershipChangesSince(sdb: ServiceDb, after: number, limit = 500): Promise<{ upTo: number; orgs: Set<string>; rows: { id: number; org: string }[] } | undefined> {
+export async function membershipChangesSince(sdb: ServiceDb, after: number, limit = 500): Promise<{ upTo: number; rows: { id: number; org: string }[] } | undefined> {
   const rows = await sdb.db.selectFrom('membership_changes').select(['id', 'org']).where('id', '>', after).orderBy('id').limit(limit).execute();
   if (rows.length === limit) return undefined;
   const oldest = await sdb.db.selectFrom('membership_changes').select((eb) => eb.fn.min('id').as('id')).executeTakeFirst();
   // Nothing left between `after` and the oldest row: rows this cache never saw may have been pruned.
   if (after > 0 && oldest?.id !== null && oldest?.id !== undefined && Number(oldest.id) > after + 1) return undefined;
-  return { upTo: rows.length > 0 ? Number(rows.at(-1)!.id) : after, orgs: new Set(rows.map((r) => r.org)), rows: rows.map((r) => ({ id: Number(r.id), org: r.org })) };
+  return { upTo: rows.length > 0 ? Number(rows.at(-1)!.id) : after, rows: rows.map((r) => ({ id: Number(r.id), org: r.org })) };
 }
 
 /** The keys logged under these ids (the ones that exist now). */
