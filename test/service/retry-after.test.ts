@@ -24,3 +24,12 @@ test('other errors: a 503 Retry-After is honoured; a plain 403 or 500 says nothi
   assert.equal(retryAfterFromError({ status: 500, message: 'boom', response: { headers: {} } }, NOW), undefined);
   assert.equal(retryAfterFromError({ status: 'x', response: { headers: 'nope' } }, NOW), undefined);
 });
+
+test('a 503 Retry-After is read as RFC 9110 says, like the client reads a rate limit\'s', () => {
+  const after = (v: unknown) => retryAfterFromError({ status: 503, message: 'unavailable', response: { headers: { 'retry-after': v } } }, NOW);
+  assert.equal(after(new Date(NOW + 90_000).toUTCString()), 90_000);
+  assert.equal(after(new Date(NOW - 5_000).toUTCString()), 0, 'a date in the past means now');
+  assert.equal(after(' 7 '), 7000);
+  // Not whole seconds nor an HTTP date: the queue's own backoff applies instead.
+  for (const odd of ['3.5', '-5', '1e3', '2026-11-21', 'soon', '', null]) assert.equal(after(odd), undefined, String(odd));
+});

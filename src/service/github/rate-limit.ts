@@ -28,11 +28,14 @@ export type RateLimitInfo = { kind: RateLimitKind; retryAfterSeconds: number; ro
 /** GitHub's advice when a secondary limit names no wait: at least a minute. */
 const SECONDARY_FALLBACK_SECONDS = 60;
 
-function retryAfterSeconds(value: unknown, nowMs: number): number | undefined {
+/**
+ * A `Retry-After` value as RFC 9110 defines it: whole seconds or an HTTP date (then the seconds until it).
+ * Anything else is undefined; V8's Date.parse would take "3.5" or "-5" for dates.
+ */
+export function retryAfterSeconds(value: unknown, nowMs: number): number | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
   const text = String(value).trim();
   if (/^\d+$/.test(text)) return Number(text);
-  // Only an HTTP date: V8's Date.parse would take "3.5" or "-5" for dates too.
   if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - nowMs) / 1000));

@@ -20,7 +20,7 @@ import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
 import type { CommitData, PrGitHub, PullData, RepoData, RepoRef } from './github-port.js';
 import type { PolicyEnv } from './load-policy.js';
 import type { MembershipCache } from './membership-cache.js';
-import { announceMembershipChanges, installationKey, installationOfKey, revokedInstallations, syncMembership } from './membership-sync.js';
+import { announceCacheChanges, installationKey, installationOfKey, revokedInstallations, syncMembership } from './membership-sync.js';
 import { filesKey, type PolicyFileCache } from './policy-files.js';
 import { cachedReads } from './cached-reads.js';
 import { publishReport, startCheckRun, type PublishOptions } from './publish.js';
@@ -119,7 +119,7 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
     // Membership changes, moved default branches and revoked installations go through one change log (one
     // write), so every thread and process forgets what they invalidate before its next evaluation.
     const revoked = revokedInstallations(deliveries);
-    await announceMembershipChanges(o.sdb, [...t.membershipOrgs, ...[...t.policyRepos].map(filesKey), ...revoked.map(installationKey)], now());
+    await announceCacheChanges(o.sdb, [...t.membershipOrgs, ...[...t.policyRepos].map(filesKey), ...revoked.map(installationKey)], now());
     if (t.membershipOrgs.size > 0) log.info({ orgs: [...t.membershipOrgs] }, 'membership changed; cached answers of these organisations will be re-read');
     if (t.policyRepos.size > 0) log.debug({ repos: [...t.policyRepos] }, 'default branch moved; cached policy files of these repositories will be re-read');
     if (revoked.length > 0) {

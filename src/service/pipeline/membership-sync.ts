@@ -96,7 +96,11 @@ export function revokedInstallations(deliveries: readonly { event: string; paylo
   return [...ids];
 }
 
-/** Logs the membership changes a job's deliveries announced; every cache catches up at its next evaluation. */
-export async function announceMembershipChanges(sdb: ServiceDb, orgs: Iterable<string>, at: number): Promise<void> {
-  await recordMembershipChanges(sdb, [...orgs], at);
+/**
+ * Logs the cache-invalidating changes a job's deliveries announced, in one transaction: orgs whose
+ * membership changed, repositories whose policy files changed (`filesKey`) and installations whose tokens
+ * were revoked (`installationKey`). Every thread's caches catch up before their next evaluation.
+ */
+export async function announceCacheChanges(sdb: ServiceDb, keys: Iterable<string>, at: number): Promise<void> {
+  await recordMembershipChanges(sdb, [...keys], at);
 }

@@ -34,11 +34,6 @@ export interface EnqueueInput {
   /** `owner/repo#n` when the delivery concerns one PR; null otherwise (the job then stands alone). */
   prKey?: string | null;
   repo?: string | null;
-  /**
-   * Stored on the delivery (epoch ms). Not honoured by claims yet: the key's own run_after decides, and a
-   * claim takes every pending delivery of the key. No caller sets it today.
-   */
-  runAfter?: number;
 }
 
 export type EnqueueOutcome = 'queued' | 'duplicate' | 'requeued';
@@ -110,7 +105,7 @@ function checkInput(d: EnqueueInput, i: number): void {
   if (typeof d.event !== 'string' || d.event.length === 0) throw bad('event must be a non-empty string');
   if (typeof d.payload !== 'string') throw bad('payload must be a string');
   if (!optionalText(d.action) || !optionalText(d.prKey) || !optionalText(d.repo)) throw bad('action, prKey and repo must be strings or null');
-  if (!optionalTime(d.receivedAt) || !optionalTime(d.runAfter)) throw bad('receivedAt and runAfter must be finite numbers');
+  if (!optionalTime(d.receivedAt)) throw bad('receivedAt must be a finite number');
 }
 
 function checkShard(s: ShardSelector | undefined): ShardSelector | undefined {
@@ -124,7 +119,7 @@ function checkShard(s: ShardSelector | undefined): ShardSelector | undefined {
 function deliveryRow(d: EnqueueInput, now: number) {
   return {
     id: d.id, event: d.event, action: d.action ?? null, payload: d.payload, received_at: d.receivedAt ?? now,
-    status: 'pending' as const, attempts: 0, lease_owner: null, lease_expires_at: null, run_after: d.runAfter ?? now,
+    status: 'pending' as const, attempts: 0, lease_owner: null, lease_expires_at: null, run_after: now,
     job_key: jobKeyFor(d.id, d.prKey), pr_key: d.prKey ?? null, repo: d.repo ?? null, last_error: null, completed_at: null,
   };
 }

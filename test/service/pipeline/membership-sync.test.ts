@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Octokit } from '@octokit/rest';
 import { createLocalGitHub } from '../../../src/local-github/server.js';
 import { MembershipCache } from '../../../src/service/pipeline/membership-cache.js';
-import { GAP_GRACE_MS, announceMembershipChanges, installationKey, installationOfKey, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
+import { GAP_GRACE_MS, announceCacheChanges, installationKey, installationOfKey, syncMembership } from '../../../src/service/pipeline/membership-sync.js';
 import { PolicyFileCache, filesKey } from '../../../src/service/pipeline/policy-files.js';
 import { octokitPort } from '../../../src/service/pipeline/octokit-port.js';
 import { latestMembershipChange, membershipChangesSince, recordMembershipChanges } from '../../../src/service/store/membership-changes.js';
@@ -58,7 +58,7 @@ for (const kind of testDatabases()) {
         await syncMembership(other, there);
         assert.deepEqual(logins(there.membership().teamMembers('acme', 'core')), ['bob', 'carol']);
 
-        await announceMembershipChanges(db.sdb, ['acme'], Date.now());
+        await announceCacheChanges(db.sdb, ['acme'], Date.now());
         const generation = there.generation();
         await syncMembership(other, there);
         assert.ok(there.generation() > generation, 'cached policies expanded before the change are not reused');
@@ -76,7 +76,7 @@ for (const kind of testDatabases()) {
         await syncMembership(db.sdb, here);
         assert.equal(here.membership().teamMembers('acme', 'core'), undefined);
         // A revoked installation travels through the same log: returned for the caller to forget its token.
-        await announceMembershipChanges(db.sdb, [installationKey(42)], Date.now());
+        await announceCacheChanges(db.sdb, [installationKey(42)], Date.now());
         const keys = await syncMembership(other, there);
         assert.deepEqual([...keys].map(installationOfKey), [42]);
         assert.deepEqual(logins(there.membership().teamMembers('other', 'ops')), ['olga'], 'no membership forgotten for it');
@@ -89,7 +89,7 @@ for (const kind of testDatabases()) {
         await syncMembership(other, there, files);
         files.set('acme/widgets', '.checks-out', 'old', Date.now(), there.changesSeen!);
         files.set('acme/gadgets', '.checks-out', 'kept', Date.now(), there.changesSeen!);
-        await announceMembershipChanges(db.sdb, [filesKey('acme/widgets')], Date.now());
+        await announceCacheChanges(db.sdb, [filesKey('acme/widgets')], Date.now());
         await syncMembership(other, there, files);
         assert.equal(files.get('acme/widgets', '.checks-out'), undefined);
         assert.deepEqual(files.get('acme/gadgets', '.checks-out'), { text: 'kept' });
@@ -104,12 +104,12 @@ for (const kind of testDatabases()) {
       const db = await kind.create();
       try {
         const tr = traced(db.sdb);
-        await announceMembershipChanges(tr.sdb, ['Acme', filesKey('acme/widgets'), installationKey(3)], 5_000);
+        await announceCacheChanges(tr.sdb, ['Acme', filesKey('acme/widgets'), installationKey(3)], 5_000);
         const stmts = tr.take();
         assert.deepEqual(stmts.filter((x) => !/^(begin|commit)/.test(x)).map((x) => x.split(' ')[0]), ['insert', 'insert', 'insert', 'delete'], stmts.join('\n'));
         const rows = await db.sdb.db.selectFrom('membership_changes').select(['id', 'org']).orderBy('id').execute();
         assert.deepEqual(rows.map((r) => r.org), ['acme', 'files:acme/widgets', 'installation:3']);
-        await announceMembershipChanges(tr.sdb, [], 6_000);
+        await announceCacheChanges(tr.sdb, [], 6_000);
         assert.deepEqual(tr.take(), []);
       } finally {
         await db.cleanup();

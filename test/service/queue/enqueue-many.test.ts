@@ -122,7 +122,7 @@ for (const kind of testDatabases()) {
           { ...good, payload: { a: 1 } },
           { ...good, prKey: 7 },
           { ...good, action: [] },
-          { ...good, runAfter: Number.NaN },
+          { ...good, receivedAt: Number.NaN },
           { ...good, receivedAt: '2020' },
           { ...good, id: '__proto__', payload: 1 },
         ];
