@@ -27,7 +27,8 @@ import { publishReport, startCheckRun, type PublishOptions } from './publish.js'
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
 import { repoDataFromPayloads } from './repo-data.js';
-import { FOLLOW_UP_EVENT, jobTargets, type ShaTarget } from './targets.js';
+import { FOLLOW_UP_EVENT, jobTargets, type Enrolment, type ShaTarget } from './targets.js';
+import type { EnrolOutcome } from '../enrol/repo-enrolment.js';
 
 export interface RepoAccess {
   /**
@@ -37,6 +38,8 @@ export interface RepoAccess {
   forRepo(repo: string, installationId: number | undefined): Promise<{ gh: PrGitHub; enablingUser: string } | undefined>;
   /** App mode: drop an installation's cached client and token (see app-access.ts). */
   forgetInstallation?(id: number): void;
+  /** Token mode: enable a repository created in an enabled organisation, or forget a deleted one (spec §15.2). */
+  enrol?(e: Enrolment): Promise<EnrolOutcome>;
 }
 
 export interface PipelineOptions {
@@ -125,6 +128,15 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
     if (revoked.length > 0) {
       for (const id of revoked) o.access.forgetInstallation?.(id);
       log.info({ installations: revoked }, 'installation deleted or suspended; its cached token is forgotten');
+    }
+
+    for (const e of t.enrolments) {
+      if (!o.access.enrol) {
+        log.debug({ repo: `${e.owner}/${e.name}`, action: e.action }, 'repository enrolment is for token mode; nothing to do');
+        continue;
+      }
+      const r = await o.access.enrol(e);
+      log.info({ ...r, action: e.action }, e.action === 'created' ? 'new organisation repository' : 'organisation repository deleted');
     }
 
     const shas: ShaTarget[] = [];

@@ -22,7 +22,8 @@ function statusOf(err: unknown): number | undefined {
   return typeof s === 'number' ? s : undefined;
 }
 
-async function orNull<T>(p: Promise<T>): Promise<T | null> {
+/** The answer, or null for a 404 (absent, or invisible to this token). */
+export async function orNull<T>(p: Promise<T>): Promise<T | null> {
   try {
     return await p;
   } catch (err) {

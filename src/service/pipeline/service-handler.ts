@@ -39,7 +39,10 @@ export function repoAccessFor(deps: ServiceDeps, client: Partial<GitHubClientSet
   if (config.github.mode === 'app' && config.github.app) {
     return createAppAccess({ appId: config.github.app.id, privateKey: config.github.app.privateKey, Client });
   }
-  if (config.github.mode === 'token') return createTokenAccess({ accounts: deps.accounts, Client });
+  if (config.github.mode === 'token') {
+    const hookUrl = `${config.server.publicUrl}/hook`;
+    return createTokenAccess({ accounts: deps.accounts, Client, enrol: { hookUrl: () => hookUrl, context: targetOptionsFor(config).statusContext } });
+  }
   return {
     async forRepo() {
       return undefined; // no GitHub configured: nothing can be evaluated

@@ -43,8 +43,16 @@ export interface JobTargets {
    * different default branch): cached copies are forgotten everywhere (pipeline/policy-files.ts).
    */
   policyRepos: Set<string>;
+  /** Token mode: repositories created in (enable quietly) or deleted from an enabled organisation (spec §15.2). */
+  enrolments: Enrolment[];
   /** Deliveries that asked for nothing, with why (for the log). */
   ignored: { id: string; why: string }[];
+}
+
+export interface Enrolment {
+  action: 'created' | 'deleted';
+  owner: string;
+  name: string;
 }
 
 export interface ShaTarget {
@@ -59,11 +67,21 @@ export interface TargetOptions {
   brandingShort: string;
   statusContext: string;
   checkRunName: string;
+  /**
+   * Token mode: `repository` `created` / `deleted` (from an organisation's hook) enable / forget the
+   * repository. An App needs none of it: an installation on all repositories covers new ones.
+   */
+  enrolRepositories?: boolean;
 }
 
 /** The options as the service configuration sets them (the status context derives from BRANDING_NAME, spec §0). */
-export function targetOptionsFor(config: { branding: { name: string; shortName: string }; checkRunName: string }): TargetOptions {
-  return { brandingShort: config.branding.shortName, statusContext: statusContext(config.branding.name), checkRunName: config.checkRunName };
+export function targetOptionsFor(config: { branding: { name: string; shortName: string }; checkRunName: string; github: { mode: string } }): TargetOptions {
+  return {
+    brandingShort: config.branding.shortName,
+    statusContext: statusContext(config.branding.name),
+    checkRunName: config.checkRunName,
+    enrolRepositories: config.github.mode === 'token',
+  };
 }
 
 /** The pipeline's own follow-up deliveries (see handler.ts); the dot keeps it out of GitHub's event names. */
@@ -75,7 +93,7 @@ const num = positiveInt;
 const PR_ACTIONS = new Set(['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft']);
 
 export function jobTargets(deliveries: readonly TargetDelivery[], o: TargetOptions): JobTargets {
-  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, membershipOrgs: new Set(), policyRepos: new Set(), ignored: [] };
+  const t: JobTargets = { prs: new Map(), shas: [], pushes: [], installations: new Map(), refresh: false, membershipOrgs: new Set(), policyRepos: new Set(), enrolments: [], ignored: [] };
   for (const d of deliveries) {
     const ask = classifyDelivery(d.event, d.payload, d.receivedAt, o);
     for (const org of ask.membershipOrgs) t.membershipOrgs.add(org);
@@ -91,6 +109,12 @@ export function jobTargets(deliveries: readonly TargetDelivery[], o: TargetOptio
       for (const p of ask.pushes) t.pushes.push({ repo, ...p });
       if (ask.refresh) t.refresh = true;
       if (ask.policyChanged) t.policyRepos.add(repo);
+      if (ask.enrolment !== undefined) {
+        const [owner, name] = repo.split('/');
+        // The last word on a repository wins: created then deleted in one job ends deleted.
+        t.enrolments = t.enrolments.filter((e) => `${e.owner}/${e.name}`.toLowerCase() !== repo.toLowerCase());
+        t.enrolments.push({ action: ask.enrolment, owner, name });
+      }
     }
     if (ask.why !== undefined) t.ignored.push({ id: d.id, why: ask.why });
   }
@@ -114,13 +138,15 @@ export interface DeliveryAsk {
   membershipOrgs: string[];
   /** The repository's default-branch files may have changed (see `JobTargets.policyRepos`). */
   policyChanged?: boolean;
+  /** Token mode: enable (created) or forget (deleted) the repository (see `JobTargets.enrolments`). */
+  enrolment?: 'created' | 'deleted';
   /** Why it asks for nothing (more): for the log. */
   why?: string;
 }
 
 /** True when the pipeline would do anything at all with the delivery. */
 export function asksForWork(a: DeliveryAsk): boolean {
-  return a.prs.length > 0 || a.shas.length > 0 || a.pushes.length > 0 || a.membershipOrgs.length > 0 || a.policyChanged === true;
+  return a.prs.length > 0 || a.shas.length > 0 || a.pushes.length > 0 || a.membershipOrgs.length > 0 || a.policyChanged === true || a.enrolment !== undefined;
 }
 
 /** Classifies one parsed delivery; `receivedAt` is the fallback push time. Pure; payload untrusted. */
@@ -222,6 +248,10 @@ function classify(event: string, p: Obj, receivedAt: number, a: DeliveryAsk, o: 
     case 'repository': {
       // A new default branch (edited), or a new name, means other policy files.
       if (action === 'edited' || action === 'renamed' || action === 'transferred') a.policyChanged = true;
+      if (o.enrolRepositories && (action === 'created' || action === 'deleted')) {
+        a.enrolment = action;
+        return undefined;
+      }
       return `repository.${action ?? '?'} needs no evaluation`;
     }
     case 'status': {

@@ -8,12 +8,20 @@ import type { Octokit } from '@octokit/rest';
 import type { PrGitHub } from './github-port.js';
 import type { RepoAccess } from './handler.js';
 import { octokitPort } from './octokit-port.js';
+import { enrolPort } from '../enrol/enrol-port.js';
+import { enableRepoQuietly, forgetRepo, type EnrolOutcome } from '../enrol/repo-enrolment.js';
+import type { Enrolment } from './targets.js';
 
 export interface TokenAccessOptions {
   accounts: AccountStore;
   Client: GitHubClientClass;
   /** Bounds the per-user client memory (default 1 000). */
   maxClients?: number;
+  /**
+   * Org auto-enrol (spec §15.2): where new repositories' hooks post (`<PUBLIC_URL>/hook`) and the status
+   * context their default branch must require. Without it, new repositories are not enabled.
+   */
+  enrol?: { hookUrl: () => string; context: string };
 }
 
 export function createTokenAccess(o: TokenAccessOptions): RepoAccess {
@@ -34,6 +42,18 @@ export function createTokenAccess(o: TokenAccessOptions): RepoAccess {
         clients.set(key, gh);
       }
       return { gh, enablingUser: user.login };
+    },
+    async enrol(e: Enrolment): Promise<EnrolOutcome> {
+      const repo = `${e.owner}/${e.name}`;
+      if (e.action === 'deleted') return forgetRepo(o.accounts, e.owner, e.name);
+      if (o.enrol === undefined) return { outcome: 'org-not-enabled', repo };
+      // Quietly, as the user who enabled the organisation.
+      const org = await o.accounts.findOrg(e.owner);
+      if (org === undefined) return { outcome: 'org-not-enabled', repo };
+      const user = await o.accounts.userToken(org.userId);
+      if (user === undefined || user.token === '') return { outcome: 'no-token', repo };
+      const gh = enrolPort(new o.Client({ auth: user.token }) as unknown as Octokit);
+      return enableRepoQuietly(gh, e.owner, e.name, org.userId, { accounts: o.accounts, hookUrl: o.enrol.hookUrl(), context: o.enrol.context });
     },
   };
 }

@@ -103,6 +103,17 @@ export class AccountStore {
     );
   }
 
+  /** Removes an enabled repository (matched case-insensitively); false when it was not enabled. */
+  async deleteRepo(slug: string): Promise<boolean> {
+    const res = await writeTransaction(this.sdb, (trx) =>
+      trx
+        .deleteFrom('repos')
+        .where((eb) => eb(eb.fn('lower', ['repo_slug']), '=', slug.toLowerCase()))
+        .executeTakeFirst(),
+    );
+    return Number(res.numDeletedRows) > 0;
+  }
+
   /** The enabled repository (and its enabling user id), looked up by `owner/name`. */
   async findRepo(slug: string): Promise<{ id: number; slug: string; userId: number; hookSecret: string } | undefined> {
     const row = await this.sdb.db
