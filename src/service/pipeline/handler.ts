@@ -110,7 +110,8 @@ function splitRepo(repo: string): RepoRef {
  */
 export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
   const now = o.now ?? Date.now;
-  const targetOptions = { brandingShort: o.brandingShort, statusContext: o.statusContext, checkRunName: o.checkRunName };
+  // Org auto-enrol is asked of access that can do it (token mode).
+  const targetOptions = { brandingShort: o.brandingShort, statusContext: o.statusContext, checkRunName: o.checkRunName, enrolRepositories: o.access.enrol !== undefined };
   const pulls = o.pulls ?? new PullCache();
 
   return async (job: ClaimedJob, deliveries: readonly ParsedDelivery[], ctx: JobContext): Promise<void> => {
