@@ -56,7 +56,7 @@ export async function evaluatePr(gh: PrGitHub, ref: RepoRef, repo: RepoData, pul
     gh.comments(ref, number),
     gh.reviews(ref, number),
   ]);
-  const prProblems = await checkChangedPolicyFiles(gh, ref, repo, pull, files, policy.ok ? policy.configFile : undefined, policy.ok ? policy.config.maintainers.path : undefined, o);
+  const prProblems = await checkChangedPolicyFiles(gh, ref, repo, pull, files, policy.ok ? policy.config.maintainers.path : undefined, o);
   if (!policy.ok) return { kind: 'config-error', pull, problems: policy.problems, configHash: policy.hash, prProblems };
 
   const commitInfos: CommitInfo[] = commits.map((c) => ({
@@ -129,12 +129,13 @@ async function checkChangedPolicyFiles(
   repo: RepoData,
   pull: PullData,
   files: readonly string[],
-  configFile: string | undefined,
   maintainersPath: string | undefined,
   o: LoadPolicyOptions,
 ): Promise<Problem[]> {
-  const configName = `.${o.env.brandingName}`;
-  const watched = new Set([configName, configFile ?? configName, maintainersPath ?? 'MAINTAINERS']);
+  // Every file of this repository that decides which policy applies: `.checks-out`, a legacy `.lgtm` (it
+  // takes over from the template when added), MAINTAINERS. The template's own files live in another
+  // repository, so a same-named file in this PR changes nothing.
+  const watched = new Set([`.${o.env.brandingName}`, '.lgtm', maintainersPath ?? 'MAINTAINERS']);
   if (!files.some((f) => watched.has(f))) return [];
   const atHead = await loadPolicy(gh, ref, repo, { ...o, gitRef: pull.headSha });
   return atHead.ok ? [] : atHead.problems;

@@ -47,7 +47,11 @@ export interface LoadPolicyOptions {
   membership: MembershipCache;
   /** Login of the enabling user (token mode) or the app's bot; `repo-self` on user repositories. */
   enablingUser: string;
-  /** Read the files at this ref instead of the default branch (a PR's head), without template fallbacks. */
+  /**
+   * Read the repository's own files at this ref instead of the default branch (a PR's head). The org
+   * template still applies when they are absent, read from the template repository's default branch: a PR
+   * cannot change it, so the PR's version of the policy resolves exactly as the default branch's would.
+   */
   gitRef?: string;
 }
 
@@ -115,7 +119,8 @@ async function findFile(gh: PrGitHub, ref: RepoRef, repo: RepoData, names: strin
     const text = await gh.file(ref, name, o.gitRef);
     if (text !== null) return { text, file: name };
   }
-  if (template === undefined || o.gitRef !== undefined || !repo.isOrg) return undefined;
+  if (template === undefined || !repo.isOrg) return undefined;
+  // Never at `o.gitRef`: that commit belongs to this repository, the template lives in another one.
   const text = await gh.file({ owner: ref.owner, repo: templateRepo }, template);
   return text === null ? undefined : { text, file: template, source: `${ref.owner}/${templateRepo}` };
 }
