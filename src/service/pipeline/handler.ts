@@ -13,7 +13,7 @@ import type { JobEvaluator, ParsedDelivery } from '../handle-job.js';
 import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
 import { isEchoOfLatestDecision, latestDecision, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
-import { saveCheckRun, storedCheckRun, type StoredCheckRun } from '../store/check-runs.js';
+import { decodeShown, encodeShown, saveCheckRun, storedCheckRun, type StoredCheckRun } from '../store/check-runs.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
 import { buildReport, errorReport } from './check-output.js';
 import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
@@ -23,7 +23,7 @@ import type { MembershipCache } from './membership-cache.js';
 import { announceCacheChanges, installationKey, installationOfKey, revokedInstallations, syncMembership } from './membership-sync.js';
 import { filesKey, type PolicyFileCache } from './policy-files.js';
 import { cachedReads } from './cached-reads.js';
-import { publishReport, startCheckRun, type PublishOptions } from './publish.js';
+import { annotationsDigest, placement, publishReport, startCheckRun, type KnownRun, type PublishOptions } from './publish.js';
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
 import { repoDataFromPayloads } from './repo-data.js';
@@ -275,12 +275,20 @@ async function evaluateAndReport(
     assertCurrent,
   };
   const previous = await latestDecision(o.sdb, slug, number);
-  const reuse = await reusableRun(o, pulls, slug, pull.headSha, previous);
-  const reusable = reuse !== undefined;
-  const runId = reuse ?? (o.inProgress === false ? undefined : await startCheckRun(gh, ref, pull.headSha, publish));
+  let run = await reusableRun(o, pulls, slug, pull.headSha, previous);
+  if (run === undefined && o.inProgress !== false) {
+    const id = await startCheckRun(gh, ref, pull.headSha, publish);
+    if (id !== undefined) {
+      // Stored before evaluating, so that when this attempt fails (or the process dies) the retry, here or
+      // in another process, completes this run instead of opening another and leaving this one in_progress.
+      const opened = { repo: slug, headSha: pull.headSha, name: o.checkRunName, runId: id, decision: latestToken(previous), annotations: '', at: now() };
+      await saveCheckRun(o.sdb, opened);
+      pulls.rememberCheckRun(slug, pull.headSha, { id, decision: encodeShown(opened.decision, opened.annotations) });
+      run = { id, annotations: '', earlier: false };
+    }
+  }
   try {
-    const run = { id: runId, reused: reusable, previous };
-    return await decideAndPublish(o, pulls, access, { ref, repoData: target.repoData, pull, commits }, run, publish, job, log, now);
+    return await decideAndPublish(o, pulls, access, { ref, repoData: target.repoData, pull, commits }, run, previous, publish, job, log, now);
   } catch (err) {
     const lastAttempt = o.maxAttempts !== undefined && job.attempts >= o.maxAttempts;
     if (lastAttempt && !(err instanceof LeaseLost)) {
@@ -288,7 +296,7 @@ async function evaluateAndReport(
       try {
         // Logged like any decision, so the echo of this status is recognised as ours too.
         const verdict = { policy: null, approvers: [], disapprovers: [], configHash: null };
-        await recordAndPublish(o, gh, ref, pull, verdict, report, { id: runId, reused: false }, publish, job, now);
+        await recordAndPublish(o, gh, ref, pull, verdict, report, run, publish, job, now);
       } catch (e) {
         log.warn({ err: e }, 'reporting the failure on the pull request failed too');
       }
@@ -297,24 +305,29 @@ async function evaluateAndReport(
   }
 }
 
+/** The PR's latest decision as a run records it ('' before the first). */
+function latestToken(previous: Decision | undefined): string {
+  return previous === undefined ? '' : decisionToken(previous);
+}
+
 /**
- * The run a later evaluation of a head updates instead of opening another: the one last completed for it,
- * as long as nobody (another instance) has reported on the PR since — the PR's latest decision must be the
- * one that run was completed with, so an older run never gets the update while a newer one is showing.
- * This process's memo first; else the database (a restart, another thread or process posted it).
+ * The run a later evaluation (or attempt) of a head goes on instead of opening another: the one last
+ * completed for it, or opened `in_progress` by an attempt that failed, as long as nobody (another instance)
+ * has reported on the PR since — the run must be recorded against the PR's latest decision, so an older run
+ * never gets the update while a newer one is showing. This process's memo first; else the database (a
+ * restart, another thread or process posted it). Its memo `decision` is `encodeShown` of the row's.
  */
-async function reusableRun(o: PipelineOptions, pulls: PullCache, slug: string, headSha: string, previous: Decision | undefined): Promise<number | undefined> {
+async function reusableRun(o: PipelineOptions, pulls: PullCache, slug: string, headSha: string, previous: Decision | undefined): Promise<KnownRun | undefined> {
+  const token = latestToken(previous);
   const memo = pulls.checkRun(slug, headSha);
-  if (previous === undefined || previous.headSha !== headSha) {
-    if (memo !== undefined) pulls.forgetCheckRun(slug, headSha);
-    return undefined;
+  if (memo !== undefined) {
+    const shown = decodeShown(memo.decision);
+    if (shown.decision === token) return { id: memo.id, annotations: shown.annotations, earlier: true };
   }
-  const token = decisionToken(previous);
-  if (memo?.decision === token) return memo.id;
   const stored = await storedCheckRun(o.sdb, slug, headSha, o.checkRunName);
   if (stored?.decision === token) {
-    pulls.rememberCheckRun(slug, headSha, { id: stored.runId, decision: token });
-    return stored.runId;
+    pulls.rememberCheckRun(slug, headSha, { id: stored.runId, decision: encodeShown(token, stored.annotations) });
+    return { id: stored.runId, annotations: stored.annotations, earlier: true };
   }
   if (memo !== undefined) pulls.forgetCheckRun(slug, headSha);
   return undefined;
@@ -323,8 +336,9 @@ async function reusableRun(o: PipelineOptions, pulls: PullCache, slug: string, h
 /**
  * Logs the decision with the run its report goes to (so any thread or process can reuse that run), then
  * posts the report: logged first, so the echo of our own status (a `status` delivery) is recognised as
- * ours. A run other than the one stored (created completed, or replacing a reused one) is stored too.
- * Returns the run posted to (none in token mode) and the decision's token.
+ * ours. A run other than the one stored (created completed, or replacing one) is stored afterwards, and so
+ * is the digest of annotations being sent: until they are all on GitHub, what the run carries is unknown.
+ * Returns the run posted to (none in token mode) and what it shows (`encodeShown`), for the memo.
  */
 async function recordAndPublish(
   o: PipelineOptions,
@@ -333,23 +347,25 @@ async function recordAndPublish(
   pull: PullData,
   verdict: Pick<Decision, 'policy' | 'approvers' | 'disapprovers' | 'configHash'>,
   report: ReturnType<typeof buildReport>,
-  run: { id: number | undefined; reused: boolean },
+  run: KnownRun | undefined,
   publish: PublishOptions,
   job: ClaimedJob,
   now: () => number,
-): Promise<{ runId: number | undefined; token: string }> {
+): Promise<{ runId: number | undefined; shown: string }> {
   const slug = `${ref.owner}/${ref.repo}`;
   const when = { decidedAt: now(), deliveries: job.deliveries.map((x) => x.id) };
   const { state, description } = report.status;
-  await recordDecision(o.sdb, { repo: slug, prNumber: pull.number, headSha: pull.headSha, ...verdict, state, description, ...when }, runStored(o, slug, pull.headSha, run.id, when));
-  const runId = await publishReport(gh, ref, pull.headSha, report, run.id, publish, run.reused);
-  if (runId !== undefined && runId !== run.id) await saveCheckRun(o.sdb, runStored(o, slug, pull.headSha, runId, when)!);
-  return { runId, token: decisionToken(when) };
+  const digest = annotationsDigest(report.check.annotations);
+  const how = placement(run, report);
+  const onRun = run !== undefined && how !== 'create' ? runStored(o, slug, pull.headSha, run.id, when, how === 'keep' || digest === '' ? digest : undefined) : undefined;
+  await recordDecision(o.sdb, { repo: slug, prNumber: pull.number, headSha: pull.headSha, ...verdict, state, description, ...when }, onRun);
+  const runId = await publishReport(gh, ref, pull.headSha, report, run, publish);
+  if (runId !== undefined && (runId !== onRun?.runId || onRun.annotations !== digest)) await saveCheckRun(o.sdb, runStored(o, slug, pull.headSha, runId, when, digest));
+  return { runId, shown: encodeShown(decisionToken(when), digest) };
 }
 
-function runStored(o: PipelineOptions, slug: string, headSha: string, runId: number | undefined, d: { decidedAt: number; deliveries: string[] }): StoredCheckRun | undefined {
-  if (runId === undefined) return undefined;
-  return { repo: slug, headSha, name: o.checkRunName, runId, decision: decisionToken(d), at: d.decidedAt };
+function runStored(o: PipelineOptions, slug: string, headSha: string, runId: number, d: { decidedAt: number; deliveries: string[] }, annotations: string | undefined): StoredCheckRun {
+  return { repo: slug, headSha, name: o.checkRunName, runId, decision: decisionToken(d), ...(annotations !== undefined ? { annotations } : {}), at: d.decidedAt };
 }
 
 async function decideAndPublish(
@@ -357,7 +373,8 @@ async function decideAndPublish(
   pulls: PullCache,
   access: { gh: PrGitHub; enablingUser: string },
   { ref, repoData, pull, commits }: { ref: RepoRef; repoData: RepoData | undefined; pull: PullData; commits: CommitData[] | undefined },
-  run: { id: number | undefined; reused: boolean; previous: Decision | undefined },
+  run: KnownRun | undefined,
+  previous: Decision | undefined,
   publish: PublishOptions,
   job: ClaimedJob,
   log: Logger,
@@ -379,7 +396,6 @@ async function decideAndPublish(
   const report = buildReport(outcome);
   assertCurrent();
   const d = outcome.kind === 'decision' ? outcome.decision : undefined;
-  const previous = run.previous;
   const verdict = {
     policy: d ? (d.policy.name !== '' ? d.policy.name : `#${d.policy.position}`) : null,
     approvers: d?.approvers ?? [],
@@ -387,7 +403,7 @@ async function decideAndPublish(
     configHash: outcome.configHash,
   };
   const posted = await recordAndPublish(o, gh, ref, pull, verdict, report, run, publish, job, now);
-  if (posted.runId !== undefined) pulls.rememberCheckRun(slug, pull.headSha, { id: posted.runId, decision: posted.token });
+  if (posted.runId !== undefined) pulls.rememberCheckRun(slug, pull.headSha, { id: posted.runId, decision: posted.shown });
   if (d !== undefined && !d.authorAffirmed && answersFeedback(job)) {
     // Spec §6.4: tell people why an approval by a committer does not count — once per head, not per event.
     const saidSo = previous !== undefined && previous.headSha === pull.headSha && previous.description === report.status.description;
