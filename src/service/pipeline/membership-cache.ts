@@ -2,6 +2,10 @@
  * Answers the MAINTAINERS expansion's GitHub look-ups (org members, teams, team members, collaborators,
  * users) through the port, remembering each answer for a TTL so that a warm evaluation makes no membership
  * calls. The engine stays pure: the pipeline asks `requiredLookups`, fetches them here, then expands.
+ *
+ * Two lifetimes, as spec §16.2's two caches: who belongs to an organisation, team or repository changes and
+ * is kept for `ttlMs` (CACHE_TTL); a person's own record (user look-ups: name, email) hardly ever does and is
+ * kept for `longTtlMs` (LONG_CACHE_TTL).
  */
 import { lookupKey, type Lookup, type Membership } from '../../policy/maintainers/index.js';
 import type { Person } from '../../policy/types.js';
@@ -15,20 +19,39 @@ interface Entry {
 }
 
 export interface MembershipCacheOptions {
+  /** Org, team and collaborator answers (CACHE_TTL). */
   ttlMs: number;
+  /** Person (user) answers (LONG_CACHE_TTL); default `ttlMs`. */
+  longTtlMs?: number;
   /** Bounded so a service watching many organisations does not grow without limit. */
   maxEntries?: number;
   now?: () => number;
 }
 
+function checkTtl(name: string, ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`${name} must be a non-negative number, got ${ms}`);
+  return ms;
+}
+
 export class MembershipCache {
+  /**
+   * One map per lifetime: within a map every entry has the same TTL and `put` re-inserts, so insertion order
+   * is expiry order and `generation` only looks at the front of each.
+   */
   private readonly entries = new Map<string, Entry>();
+  private readonly people = new Map<string, Entry>();
   private readonly now: () => number;
+  private readonly ttlMs: number;
+  private readonly longTtlMs: number;
+  private readonly max: number;
   /** Bumped whenever an answer is added, expires or is dropped: snapshots built at one generation stay valid until it moves. */
   private gen = 0;
 
-  constructor(private readonly options: MembershipCacheOptions) {
+  constructor(options: MembershipCacheOptions) {
     this.now = options.now ?? Date.now;
+    this.ttlMs = checkTtl('ttlMs', options.ttlMs);
+    this.longTtlMs = checkTtl('longTtlMs', options.longTtlMs ?? options.ttlMs);
+    this.max = options.maxEntries ?? 10_000;
   }
 
   /** Fetches every look-up not already cached (in parallel), then returns a Membership over the cache. */
@@ -58,10 +81,14 @@ export class MembershipCache {
   /** Drops everything (e.g. on a re-evaluation request, or when the change log cannot say what changed). */
   clear(): void {
     this.entries.clear();
+    this.people.clear();
     this.gen++;
   }
 
-  /** Drops every answer about organisation `org`: its members, teams, team members and repositories' collaborators. */
+  /**
+   * Drops every answer about organisation `org`: its members, teams, team members and repositories'
+   * collaborators. People's own records do not depend on any organisation and stay.
+   */
   forgetOrg(org: string): void {
     const exact = new Set([lookupKey({ kind: 'org-members', org }), lookupKey({ kind: 'org-teams', org })]);
     // A key with an empty last part is the prefix of every key of that organisation.
@@ -73,19 +100,18 @@ export class MembershipCache {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.people.size;
   }
 
-  /**
-   * The current generation, after dropping expired answers. Every entry has the same TTL and `put` re-inserts,
-   * so insertion order is expiry order and only the front of the map needs looking at.
-   */
+  /** The current generation, after dropping expired answers (only the front of each map can have expired). */
   generation(): number {
     const now = this.now();
-    for (const [key, e] of this.entries) {
-      if (e.expiresAt > now) break;
-      this.entries.delete(key);
-      this.gen++;
+    for (const map of [this.entries, this.people]) {
+      for (const [key, e] of map) {
+        if (e.expiresAt > now) break;
+        map.delete(key);
+        this.gen++;
+      }
     }
     return this.gen;
   }
@@ -105,12 +131,17 @@ export class MembershipCache {
     }
   }
 
+  private mapOf(l: Lookup): Map<string, Entry> {
+    return l.kind === 'user' ? this.people : this.entries;
+  }
+
   private get(l: Lookup): Answer | undefined {
+    const map = this.mapOf(l);
     const key = lookupKey(l);
-    const e = this.entries.get(key);
+    const e = map.get(key);
     if (e === undefined) return undefined;
     if (e.expiresAt <= this.now()) {
-      this.entries.delete(key);
+      map.delete(key);
       this.gen++;
       return undefined;
     }
@@ -118,15 +149,16 @@ export class MembershipCache {
   }
 
   private put(l: Lookup, value: Answer): void {
-    const max = this.options.maxEntries ?? 10_000;
-    if (this.entries.size >= max) {
-      // Oldest insertion first: Map iteration order is insertion order.
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    const map = this.mapOf(l);
     const key = lookupKey(l);
-    this.entries.delete(key); // re-insert at the back so insertion order stays expiry order
-    this.entries.set(key, { value, expiresAt: this.now() + this.options.ttlMs });
+    map.delete(key); // re-insert at the back so insertion order stays expiry order
+    if (this.size >= this.max) {
+      // Oldest insertion first (Map iteration order is insertion order), from this map unless it is empty.
+      const from = map.size > 0 ? map : map === this.people ? this.entries : this.people;
+      const oldest = from.keys().next().value;
+      if (oldest !== undefined) from.delete(oldest);
+    }
+    map.set(key, { value, expiresAt: this.now() + (map === this.people ? this.longTtlMs : this.ttlMs) });
     this.gen++;
   }
 }

@@ -9,6 +9,7 @@ import { createJobHandler } from '../handle-job.js';
 import { createGitHubClientClass, type GitHubClientSettings } from '../github/client.js';
 import { EtagCache } from '../github/etag-cache.js';
 import type { JobHandler } from '../queue/worker.js';
+import type { ServiceConfig } from '../config/types.js';
 import type { ServiceDeps } from '../server.js';
 import { createAppAccess } from './app-access.js';
 import { createPipelineHandler, type PipelineOptions, type RepoAccess } from './handler.js';
@@ -50,12 +51,17 @@ export function repoAccessFor(deps: ServiceDeps, client: Partial<GitHubClientSet
   };
 }
 
+/** Memberships for CACHE_TTL, people (user look-ups) for LONG_CACHE_TTL (spec §16.2). */
+export function membershipCacheFor(cache: ServiceConfig['cache'], now?: () => number): MembershipCache {
+  return new MembershipCache({ ttlMs: cache.ttlMs, longTtlMs: cache.longTtlMs, now });
+}
+
 export function makePipelineHandler(deps: ServiceDeps, o: PipelineWiringOptions = {}): JobHandler {
   const { config } = deps;
   const pipeline = createPipelineHandler({
     sdb: deps.sdb,
     access: repoAccessFor(deps, o.client),
-    membership: new MembershipCache({ ttlMs: config.cache.ttlMs }),
+    membership: membershipCacheFor(config.cache, o.now),
     policyFiles: new PolicyFileCache({ ttlMs: config.cache.policyTtlMs, now: o.now }),
     env: {
       brandingName: config.branding.name,
