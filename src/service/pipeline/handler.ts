@@ -11,7 +11,8 @@ import type { ClaimedJob } from '../queue/queue.js';
 import type { JobContext } from '../queue/worker.js';
 import type { JobEvaluator, ParsedDelivery } from '../handle-job.js';
 import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
-import { isEchoOfLatestDecision, latestDecision, recordDecision } from '../store/decisions.js';
+import { decisionsFor, isEchoOfLatestDecision, latestDecision, recordDecision } from '../store/decisions.js';
+import { obj, str } from '../payload.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
 import { decodeShown, encodeShown, saveCheckRun, storedCheckRun, type StoredCheckRun } from '../store/check-runs.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
@@ -167,13 +168,16 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
       const repoData = repoDataFromPayloads(deliveries.map((d) => d.payload), repo);
       const numbers = new Set(t.prs.get(repo) ?? []);
       for (const s of shas.filter((x) => x.repo === repo)) {
+        const correcting: number[] = [];
         for (const n of await access.gh.pullsForCommit(ref, s.sha)) {
           if (s.claimed && (await isOurOwnStatus(o.sdb, repo, n, s.sha, s.claimed))) {
             log.debug({ repo, pr: n, sha: s.sha }, 'status is the one checks-out posted; nothing to correct');
             continue;
           }
           numbers.add(n);
+          correcting.push(n);
         }
+        if (s.claimed && correcting.length > 0) await logStatusCorrection(o, log, { ...s, claimed: s.claimed }, correcting, deliveries);
       }
       for (const n of [...numbers].sort((a, b) => a - b)) {
         if (o.followUp && job.prKey !== `${repo.toLowerCase()}#${n}`) {
@@ -234,6 +238,34 @@ function answersFeedback(job: ClaimedJob): boolean {
 async function isOurOwnStatus(sdb: ServiceDb, repo: string, pr: number, sha: string, claimed: { state: string; description: string }): Promise<boolean> {
   const d = await latestDecision(sdb, repo, pr);
   return d !== undefined && d.headSha === sha && d.state === claimed.state && d.description === claimed.description;
+}
+
+/**
+ * Issue #4: a status in our context posted by anyone else is overwritten with the true state, and logged
+ * (a warning naming who posted it, from the `status` delivery's `sender`). A late echo of one of our own
+ * earlier statuses on that head is re-evaluated too, but is no forgery: debug only.
+ */
+async function logStatusCorrection(
+  o: PipelineOptions,
+  log: Logger,
+  s: ShaTarget & { claimed: NonNullable<ShaTarget['claimed']> },
+  prs: number[],
+  deliveries: readonly ParsedDelivery[],
+): Promise<void> {
+  const { state, description } = s.claimed;
+  for (const n of prs) {
+    const ours = await decisionsFor(o.sdb, s.repo, n);
+    if (ours.some((d) => d.headSha === s.sha && d.state === state && d.description === description)) {
+      log.debug({ repo: s.repo, pr: n, sha: s.sha, state }, 'late echo of an earlier status of ours; re-evaluating');
+      return;
+    }
+  }
+  const posts = deliveries.filter((d) => d.event === 'status' && d.payload.sha === s.sha && d.payload.context === o.statusContext && d.payload.state === state && d.payload.description === description);
+  const senders = [...new Set(posts.map((d) => str(obj(d.payload.sender)?.login) ?? null))];
+  log.warn(
+    { repo: s.repo, sha: s.sha, prs, forged: { state, description }, postedBy: senders.length === 1 ? senders[0] : senders, deliveries: posts.map((d) => d.id) },
+    `status ${o.statusContext} not posted by checks-out (by ${senders.map((x) => x ?? 'unknown sender').join(', ') || 'unknown sender'}); overwriting it with the true state`,
+  );
 }
 
 /** One PR to evaluate, with what the job's payloads already say about it. */
