@@ -12,11 +12,11 @@ import { asksForWork, classifyDelivery, type TargetOptions } from '../pipeline/t
 export type { TargetOptions };
 
 /**
- * Events whose only consumer is the pipeline's classification. Anything else is kept: `push` (push times
- * are GitHub-timed bookkeeping), `installation*` and `repository` (bookkeeping outside the pipeline), and
- * any event a future consumer may handle.
+ * Events whose only consumer is the pipeline's classification (`repository`: policy files moved, org
+ * auto-enrol in token mode). Anything else is kept: `push` (push times are GitHub-timed bookkeeping),
+ * `installation*` (bookkeeping outside the pipeline), and any event a future consumer may handle.
  */
-const CLASSIFIED_ONLY: ReadonlySet<string> = new Set(['pull_request', 'pull_request_review', 'issue_comment', 'status', 'check_suite', 'check_run']);
+const CLASSIFIED_ONLY: ReadonlySet<string> = new Set(['pull_request', 'pull_request_review', 'issue_comment', 'status', 'check_suite', 'check_run', 'repository']);
 
 /**
  * Check runs and suites ask for work only through these actions (re-run requests, a new suite); the echoes

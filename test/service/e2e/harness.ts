@@ -97,10 +97,12 @@ export class World {
   hookSecret = randomBytes(12).toString('hex');
   /** Where the intake listens (`…/hook`). */
   hookUrl = '';
+  /** Own assembly: the account store (token mode: users, enabled repositories and organisations). */
+  accounts: AccountStore | undefined;
   /** The app's installation on the org (App mode). */
   installationId: number | undefined;
   readonly tokens = new Map<string, string>();
-  private apiUrl = '';
+  apiUrl = '';
   /** GitHub calls of each evaluation, in order (own assembly only). */
   readonly evaluations: { pr: number; calls: Record<string, { requests: number; notModified: number }>; rateLimitCost: number }[] = [];
   /** What the pipeline knows of PRs and check runs (own assembly only); tests can make it stale. */
@@ -163,12 +165,13 @@ export class World {
     const logger = testLogger;
     this.queue = new JobQueue(this.sdb, { leaseMs: 30_000, maxAttempts: MAX_ATTEMPTS, backoffMs: () => 20 });
     const accounts = new AccountStore(this.sdb, createSecretBox(generateSecretKey()));
+    this.accounts = accounts;
     if (this.mode === 'app') this.app = admin.createApp('checks-out', { webhook_url: null, webhook_secret: this.hookSecret });
     // Everything a process holds in memory (ETag cache, installation tokens, PR records, check-run ids,
     // membership) is built here, so `restartPipeline` can start from nothing but the database.
     this.buildHandler = () => {
       const Client = createGitHubClientClass({ baseUrl: api_url, cache: new EtagCache(), retryAfterBaseMs: 1, throttling: false });
-      const access: RepoAccess = this.app ? createAppAccess({ appId: this.app.id, privateKey: this.app.private_key, Client }) : createTokenAccess({ accounts, Client });
+      const access: RepoAccess = this.app ? createAppAccess({ appId: this.app.id, privateKey: this.app.private_key, Client }) : createTokenAccess({ accounts, Client, enrol: { hookUrl: () => this.hookUrl, context: CONTEXT } });
       const pipeline = createPipelineHandler({
         sdb: this.sdb,
         access,
@@ -218,7 +221,7 @@ export class World {
       metrics: createServiceMetrics(),
       webhookSecrets: this.mode === 'app' ? async () => [this.hookSecret] : (s) => accounts.hookSecretsFor(s.repo, s.owner),
       onQueued: () => this.worker.wake(),
-      triage: serviceTriage(this.sdb, { brandingShort: 'checks-out', statusContext: CONTEXT, checkRunName: RUN_NAME }),
+      triage: serviceTriage(this.sdb, { brandingShort: 'checks-out', statusContext: CONTEXT, checkRunName: RUN_NAME, enrolRepositories: this.mode === 'token' }),
       // Push times must be on the emulator's clock, which the tests move.
       now: () => this.clock.now(),
     });

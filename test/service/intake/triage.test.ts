@@ -67,12 +67,28 @@ test('pull_request: actions that evaluate or record a push time are queued; the 
   assert.equal(verdict('pull_request', { action: 'edited', repository, pull_request: pr({ state: 'closed' }) }), 'drop');
 });
 
-test('push, installation, installation_repositories, repository and events the pipeline does not classify are never dropped', () => {
-  for (const event of ['push', 'installation', 'installation_repositories', 'repository', 'membership', 'ping']) {
+test('push, installation, installation_repositories and events the pipeline does not classify are never dropped', () => {
+  for (const event of ['push', 'installation', 'installation_repositories', 'membership', 'ping']) {
     for (const payload of [{}, { action: 'deleted' }, { repository: 7 }, { ref: 'refs/tags/v1', repository }]) {
       assert.equal(verdict(event, payload), 'queue', `${event} ${JSON.stringify(payload)}`);
     }
   }
+});
+
+test('repository: a moved default branch is queued; created/deleted only in token mode (org auto-enrol)', () => {
+  for (const action of ['edited', 'renamed', 'transferred']) assert.equal(verdict('repository', { action, repository }), 'queue', action);
+  for (const action of ['created', 'deleted', 'archived', 'publicized', undefined]) assert.equal(verdict('repository', { action, repository }), 'drop', String(action));
+  const token = { ...O, enrolRepositories: true };
+  for (const action of ['created', 'deleted']) {
+    assert.equal(triageDelivery('repository', { action, repository }, token), undefined, action);
+    assert.deepEqual(jobTargets([{ id: 'd', event: 'repository', payload: { action, repository }, receivedAt: 0 }], token).enrolments, [{ action, owner: 'acme', name: 'widgets' }]);
+  }
+  assert.notEqual(triageDelivery('repository', { action: 'archived', repository }, token), undefined);
+  // Created then deleted in one job: the last word wins.
+  const both = jobTargets(['created', 'deleted'].map((action, i) => ({ id: `d${i}`, event: 'repository', payload: { action, repository }, receivedAt: 0 })), token);
+  assert.deepEqual(both.enrolments, [{ action: 'deleted', owner: 'acme', name: 'widgets' }]);
+  // A hostile name never becomes an enrolment.
+  assert.equal(triageDelivery('repository', { action: 'created', repository: { full_name: '../../x' } }, token), 'no repository');
 });
 
 test('hostile payloads: wrong types, missing fields, prototype keys never crash and never queue work that is not there', () => {
