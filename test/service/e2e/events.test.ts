@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { checksFor } from '../../../src/local-github/checks/index.js';
+import { testDatabases } from '../helpers/databases.js';
 import { CONTEXT, REPO, RUN_NAME, withWorld, type World } from './harness.js';
 import { sendWebhook } from './send-webhook.js';
 
@@ -62,18 +63,22 @@ test('closed: nothing is evaluated while the PR is closed; reopened: it is evalu
     const runs = runCount(w, sha);
 
     await w.rest(async () => w.lg.admin.closePull(REPO, pr.number, 'alice'));
-    // An approval on a closed PR is not acted on either.
+    // Neither a push to its branch nor an approval on a closed PR is acted on.
+    const pushed = await w.push('feature', { 'src/feature.ts': 'export const x = 2;\n' });
     await w.comment(pr.number, 'bob', 'I approve');
     assert.equal(await w.decisionCount(pr.number), decisions);
     assert.equal(await statusCount(w, sha), statuses, 'no status after close');
     assert.equal(runCount(w, sha), runs, 'no check run after close');
-    assert.equal((await w.status(pr.number))?.description, 'no approvals received');
+    assert.equal((await w.status(pr.number, sha))?.description, 'no approvals received');
+    assert.equal(await statusCount(w, pushed), 0, 'the commit pushed while closed is not evaluated');
+    assert.equal(runCount(w, pushed), 0);
     const closed = [...w.lg.state.deliveries.values()].filter((d) => d.event === 'pull_request' && d.action === 'closed');
     assert.equal(closed.length, 1);
     assert.match(closed[0].response?.payload ?? '', /"status":"ignored"/);
 
     await w.rest(async () => w.lg.admin.closePull(REPO, pr.number, 'alice', true));
     assert.ok((await w.decisionCount(pr.number)) > decisions, 'reopening evaluates');
+    assert.equal(w.headSha(pr.number), pushed, 'the reopened PR has the commit pushed while it was closed');
     assert.deepEqual(await w.status(pr.number), { state: 'success', description: 'approved by bob', creator: 'checks-out[bot]' });
     const run = w.checkRun(pr.number);
     assert.equal(run?.status, 'completed');
@@ -161,70 +166,73 @@ test('a PR that breaks MAINTAINERS: its version is annotated on the line while t
   });
 });
 
-test('GitHub redelivers a delivery (same GUID over HTTP): answered as a duplicate, not evaluated again', async () => {
-  await withWorld({}, async (w) => {
-    const pr = await w.openPull();
-    await w.comment(pr.number, 'bob', 'I approve');
-    const decisions = await w.decisionCount(pr.number);
-    const original = [...w.lg.state.deliveries.values()].find((d) => d.event === 'issue_comment' && d.action === 'created');
-    assert.ok(original);
-    assert.equal(original.status_code, 202);
+// What the queue's database does (deduplication, attempts), on each database.
+for (const kind of testDatabases()) {
+  test(`GitHub redelivers a delivery (same GUID over HTTP): answered as a duplicate, not evaluated again (${kind.name})`, { skip: kind.skip }, async () => {
+    await withWorld({ db: kind }, async (w) => {
+      const pr = await w.openPull();
+      await w.comment(pr.number, 'bob', 'I approve');
+      const decisions = await w.decisionCount(pr.number);
+      const original = [...w.lg.state.deliveries.values()].find((d) => d.event === 'issue_comment' && d.action === 'created');
+      assert.ok(original);
+      assert.equal(original.status_code, 202);
 
-    const again = await w.lg.webhooks.redeliver(original.id);
-    await w.settle();
-    assert.equal(again?.guid, original.guid);
-    assert.equal(again?.redelivery, true);
-    assert.equal(again?.status_code, 200);
-    assert.match(again?.response?.payload ?? '', /"status":"duplicate"/);
-    assert.equal(await w.decisionCount(pr.number), decisions);
-    const rows = await w.sdb.db.selectFrom('deliveries').select(['id', 'attempts', 'status']).where('id', '=', original.guid).execute();
-    assert.equal(rows.length, 1);
-    assert.equal(rows[0].attempts, 1);
+      const again = await w.lg.webhooks.redeliver(original.id);
+      await w.settle();
+      assert.equal(again?.guid, original.guid);
+      assert.equal(again?.redelivery, true);
+      assert.equal(again?.status_code, 200);
+      assert.match(again?.response?.payload ?? '', /"status":"duplicate"/);
+      assert.equal(await w.decisionCount(pr.number), decisions);
+      const rows = await w.sdb.db.selectFrom('deliveries').select(['id', 'attempts', 'status']).where('id', '=', original.guid).execute();
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].attempts, 1);
+    });
   });
-});
 
-test('the same delivery posted twice while it is still queued is queued once and evaluated once', async () => {
-  await withWorld({}, async (w) => {
-    const pr = await w.openPull();
-    await unseen(w, () => w.comment(pr.number, 'bob', 'I approve'));
-    const decisions = await w.decisionCount(pr.number);
-    await w.pauseWorkers();
-    const body = JSON.stringify({ ...lastPayload(w, 'pull_request', 'opened'), action: 'edited', changes: {} });
-    const guid = randomBytes(8).toString('hex');
-    const first = await post(w, 'pull_request', guid, body);
-    const second = await post(w, 'pull_request', guid, body);
-    assert.equal(first.status, 202);
-    assert.deepEqual(second, { status: 200, json: { status: 'duplicate', delivery: guid } });
-    const before = w.jobs.length;
-    await w.resumeWorkers();
-    const jobs = w.jobs.slice(before).filter((j) => j.deliveries.includes('pull_request.edited'));
-    assert.equal(jobs.length, 1);
-    assert.deepEqual(jobs[0].deliveries, ['pull_request.edited']);
-    assert.equal(await w.decisionCount(pr.number), decisions + 1);
-    assert.equal((await w.status(pr.number))?.description, 'approved by bob');
+  test(`the same delivery posted twice while it is still queued is queued once and evaluated once (${kind.name})`, { skip: kind.skip }, async () => {
+    await withWorld({ db: kind }, async (w) => {
+      const pr = await w.openPull();
+      await unseen(w, () => w.comment(pr.number, 'bob', 'I approve'));
+      const decisions = await w.decisionCount(pr.number);
+      await w.pauseWorkers();
+      const body = JSON.stringify({ ...lastPayload(w, 'pull_request', 'opened'), action: 'edited', changes: {} });
+      const guid = randomBytes(8).toString('hex');
+      const first = await post(w, 'pull_request', guid, body);
+      const second = await post(w, 'pull_request', guid, body);
+      assert.equal(first.status, 202);
+      assert.deepEqual(second, { status: 200, json: { status: 'duplicate', delivery: guid } });
+      const before = w.jobs.length;
+      await w.resumeWorkers();
+      const jobs = w.jobs.slice(before).filter((j) => j.deliveries.includes('pull_request.edited'));
+      assert.equal(jobs.length, 1);
+      assert.deepEqual(jobs[0].deliveries, ['pull_request.edited']);
+      assert.equal(await w.decisionCount(pr.number), decisions + 1);
+      assert.equal((await w.status(pr.number))?.description, 'approved by bob');
+    });
   });
-});
 
-test('failures.test.ts faults really fire: a 5xx is retried by the client, a secondary rate limit by the queue', async () => {
-  await withWorld({}, async (w) => {
-    const pr = await w.openPull();
-    w.lg.faults.add({ method: 'GET', path: '/repos/acme/widgets/issues/*/comments', kind: 'status', status: 502, times: 2 });
-    await w.comment(pr.number, 'carol', 'hello');
-    assert.deepEqual(w.lg.faults.list(), [], 'both 502 answers were served');
-    const hello = [...w.lg.state.deliveries.values()].find((d) => d.event === 'issue_comment' && d.request.payload.includes('hello'))?.guid;
-    const helloRow = await w.sdb.db.selectFrom('deliveries').select(['attempts', 'status']).where('id', '=', hello!).executeTakeFirst();
-    assert.deepEqual(helloRow, { attempts: 1, status: 'done' }, 'the client retried the 502s within the first attempt');
-    assert.deepEqual(w.jobErrors, []);
+  test(`failures.test.ts faults really fire: a 5xx is retried by the client, a secondary rate limit by the queue (${kind.name})`, { skip: kind.skip }, async () => {
+    await withWorld({ db: kind }, async (w) => {
+      const pr = await w.openPull();
+      w.lg.faults.add({ method: 'GET', path: '/repos/acme/widgets/issues/*/comments', kind: 'status', status: 502, times: 2 });
+      await w.comment(pr.number, 'carol', 'hello');
+      assert.deepEqual(w.lg.faults.list(), [], 'both 502 answers were served');
+      const hello = [...w.lg.state.deliveries.values()].find((d) => d.event === 'issue_comment' && d.request.payload.includes('hello'))?.guid;
+      const helloRow = await w.sdb.db.selectFrom('deliveries').select(['attempts', 'status']).where('id', '=', hello!).executeTakeFirst();
+      assert.deepEqual(helloRow, { attempts: 1, status: 'done' }, 'the client retried the 502s within the first attempt');
+      assert.deepEqual(w.jobErrors, []);
 
-    w.lg.faults.add({ method: 'POST', path: '/repos/acme/widgets/statuses/*', kind: 'secondary_rate_limit', retryAfter: 1, times: 1 });
-    await w.comment(pr.number, 'bob', 'I approve');
-    assert.deepEqual(w.lg.faults.list(), [], 'the 403 was served');
-    assert.equal((await w.status(pr.number))?.description, 'approved by bob');
-    const guid = [...w.lg.state.deliveries.values()].find((d) => d.event === 'issue_comment' && d.request.payload.includes('I approve'))?.guid;
-    assert.ok(guid);
-    const row = await w.sdb.db.selectFrom('deliveries').select(['attempts', 'status', 'last_error']).where('id', '=', guid).executeTakeFirst();
-    assert.equal(row?.status, 'done');
-    assert.ok((row?.attempts ?? 0) > 1, `the queue retried the job: ${JSON.stringify(row)}`);
-    assert.equal(w.jobErrors.length, 1, 'the first attempt failed on the 403');
+      w.lg.faults.add({ method: 'POST', path: '/repos/acme/widgets/statuses/*', kind: 'secondary_rate_limit', retryAfter: 1, times: 1 });
+      await w.comment(pr.number, 'bob', 'I approve');
+      assert.deepEqual(w.lg.faults.list(), [], 'the 403 was served');
+      assert.equal((await w.status(pr.number))?.description, 'approved by bob');
+      const guid = [...w.lg.state.deliveries.values()].find((d) => d.event === 'issue_comment' && d.request.payload.includes('I approve'))?.guid;
+      assert.ok(guid);
+      const row = await w.sdb.db.selectFrom('deliveries').select(['attempts', 'status', 'last_error']).where('id', '=', guid).executeTakeFirst();
+      assert.equal(row?.status, 'done');
+      assert.ok((row?.attempts ?? 0) > 1, `the queue retried the job: ${JSON.stringify(row)}`);
+      assert.equal(w.jobErrors.length, 1, 'the first attempt failed on the 403');
+    });
   });
-});
+}
