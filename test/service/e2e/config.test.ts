@@ -12,7 +12,7 @@ test('config errors: an invalid .checks-out is annotated on the exact line and t
     assert.match(status?.description ?? '', /^Parsing \.checks-out file\. /);
     const run = w.checkRun(pr.number);
     assert.equal(run?.conclusion, 'failure');
-    assert.equal(run?.title, 'Invalid approval policy');
+    assert.equal(run?.title, status?.description, 'the title is the status text');
     assert.match(run?.summary ?? '', /approval policy of the default branch is invalid/);
     assert.equal(run?.annotations.length, 1);
     const a = run!.annotations[0];
@@ -81,5 +81,84 @@ test('config errors: more than 50 problems are all annotated (sent 50 per reques
       Array.from({ length: 60 }, (_, i) => i + 3),
     );
     assert.match((await w.status(pr.number))?.description ?? '', /\(and 59 more\)$/);
+  });
+});
+
+test('config errors: a huge non-ASCII expression still completes the run with the error (UTF-8 byte limits)', async () => {
+  // 40,000 × "é" is 80,000 bytes: the full message would exceed the 64 KB annotation limit.
+  const config = `{\n  approvals: [\n    { match: "${'é'.repeat(40_000)} and" }\n  ]\n}\n`;
+  await withWorld({ config }, async (w) => {
+    const pr = await w.openPull();
+    const status = await w.status(pr.number);
+    assert.equal(status?.state, 'error');
+    assert.match(status?.description ?? '', /^Parsing \.checks-out file\. /);
+    const run = w.checkRun(pr.number);
+    assert.equal(run?.status, 'completed');
+    assert.equal(run?.conclusion, 'failure');
+    assert.equal(run?.title, status?.description);
+    assert.ok(Buffer.byteLength(run?.summary ?? '') <= 65_535);
+    assert.match(run?.summary ?? '', /Unable to parse approval policy/);
+    assert.equal(run?.annotations.length, 1, JSON.stringify(run?.annotations.map((a) => a.start_line)));
+    const a = run!.annotations[0];
+    assert.equal(a.start_line, 3);
+    assert.ok(Buffer.byteLength(a.message) <= 64 * 1024);
+    assert.match(a.message, /^Unable to parse approval policy 'é+/);
+    assert.match(a.message, /truncated/);
+  });
+});
+
+test('config errors: a hostile message cannot break out of the summary\'s code block', async () => {
+  const config = '{\n  approvals: [\n    { match: "a and\\n````\\n# injected <img src=x onerror=alert(1)>\\n```" }\n  ]\n}\n';
+  await withWorld({ config }, async (w) => {
+    const pr = await w.openPull();
+    const run = w.checkRun(pr.number);
+    assert.equal(run?.conclusion, 'failure');
+    const summary = run?.summary ?? '';
+    assert.match(summary, /# injected/);
+    // Only our own fences: no line of the message can open or close one.
+    const lines = summary.split('\n');
+    const fences = lines.flatMap((l, i) => (/^ {0,3}(`{3,}|~{3,})/.test(l) ? [i] : []));
+    assert.deepEqual(fences.map((i) => lines[i]), ['```', '```'], summary);
+    const injected = lines.findIndex((l) => l.startsWith('# injected'));
+    assert.ok(fences[0] < injected && injected < fences[1], 'the hostile lines stay inside the code block');
+  });
+});
+
+const BROKEN_AT_3 = '{\n  approvals: [\n    { match: "all[count=1] and" }\n  ]\n}\n';
+
+test('config errors on the default branch and in the PR: annotations are the PR\'s own; the default branch\'s are in the summary', async () => {
+  await withWorld({ config: BROKEN_AT_3 }, async (w) => {
+    // The PR's version is broken elsewhere (line 5): the default branch's line 3 is fine on the PR head.
+    const prVersion = '{\n  approvals: [\n    { match: "all[count=1]" }\n    {\n      match: "x or"\n    }\n  ]\n}\n';
+    const pr = await w.openPull({ files: { '.checks-out': prVersion } });
+    const status = await w.status(pr.number);
+    assert.match(status?.description ?? '', /^Parsing \.checks-out file\. /);
+    const run = w.checkRun(pr.number);
+    assert.equal(run?.conclusion, 'failure');
+    assert.equal(run?.title, status?.description);
+    assert.deepEqual(run?.annotations.map((a) => [a.path, a.start_line, a.annotation_level]), [['.checks-out', 5, 'failure']], JSON.stringify(run?.annotations));
+    const summary = run?.summary ?? '';
+    assert.match(summary, /the approval policy of the default branch/);
+    assert.match(summary, /`\.checks-out` on the default branch\. This pull request changes policy files, so they are not annotated\./);
+    assert.match(summary, /\.checks-out:3:\d+: Unable to parse approval policy 'all\[count=1\] and'/);
+    assert.match(summary, /\.checks-out:5:\d+: Unable to parse approval policy 'x or'/);
+  });
+});
+
+test('config errors on the default branch, PR does not touch the policy: the default branch\'s problems are annotated', async () => {
+  await withWorld({ config: BROKEN_AT_3 }, async (w) => {
+    const pr = await w.openPull({ files: { 'src/x.ts': 'x' } });
+    const run = w.checkRun(pr.number);
+    assert.deepEqual(run?.annotations.map((a) => [a.path, a.start_line]), [['.checks-out', 3]]);
+  });
+});
+
+test('config errors on the default branch, fixed in the PR: nothing is annotated on the fixed file', { todo: 'needs the outcome to carry the changed files (ReportContext.changedFiles, from evaluate-pr)' }, async () => {
+  await withWorld({ config: BROKEN_AT_3 }, async (w) => {
+    const pr = await w.openPull({ files: { '.checks-out': '{ approvals: [ { match: "all[count=1,self=false]" } ] }\n' } });
+    const run = w.checkRun(pr.number);
+    assert.equal(run?.conclusion, 'failure');
+    assert.deepEqual(run?.annotations, []);
+    assert.match(run?.summary ?? '', /\.checks-out:3:\d+: Unable to parse approval policy/);
   });
 });
