@@ -2,7 +2,9 @@
  * `kill -9` end to end: `checks-out serve` runs as its own process (App mode, against the local GitHub over
  * real HTTP, a real database), is killed with SIGKILL while an evaluation is held open on a GitHub read, and
  * is started again on the same database. The delivery is evaluated again once its lease expires, and the PR
- * ends with the right status and exactly one check run, completed with the right conclusion.
+ * ends with the right status and exactly one check run, completed with the right conclusion: killed in the
+ * first evaluation of a head (its in-progress run left open), in a later one (before deciding), and between
+ * its two writes (the check run updated, the status not yet posted).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +27,9 @@ import { CONTEXT, DEFAULT_CONFIG, ORG, REPO, RUN_NAME } from './harness.js';
 
 const bin = fileURLToPath(new URL('../../../bin/checks-out.js', import.meta.url));
 const [owner, repo] = REPO.split('/');
-const HELD_ROUTE = '/repos/acme/widgets/pulls/*/reviews';
+/** An evaluation reads the reviews before deciding, and posts the status last. */
+const READ_REVIEWS = { method: 'GET', path: '/repos/acme/widgets/pulls/*/reviews' };
+const POST_STATUS = { method: 'POST', path: '/repos/acme/widgets/statuses/*' };
 
 interface Setup {
   lg: LocalGitHub;
@@ -52,10 +56,10 @@ async function setUp(kind: TestDatabaseKind): Promise<Setup> {
   const lg = createLocalGitHub();
   const { api_url, web_url } = await lg.start(0);
   const tokens = new Map<string, string>();
-  for (const u of ['alice', 'bob', 'owner']) tokens.set(u, lg.admin.createUser(u, { name: u, email: `${u}@example.com` }).token);
-  lg.admin.createOrg(ORG, { admins: ['owner'], members: ['alice', 'bob'] });
-  lg.admin.createRepo(REPO, { files: { 'README.md': 'widgets\n', '.checks-out': DEFAULT_CONFIG, MAINTAINERS: 'alice\nbob\n' } });
-  for (const u of ['alice', 'bob']) lg.admin.setCollaborator(REPO, u, 'write');
+  for (const u of ['alice', 'bob', 'carol', 'owner']) tokens.set(u, lg.admin.createUser(u, { name: u, email: `${u}@example.com` }).token);
+  lg.admin.createOrg(ORG, { admins: ['owner'], members: ['alice', 'bob', 'carol'] });
+  lg.admin.createRepo(REPO, { files: { 'README.md': 'widgets\n', '.checks-out': DEFAULT_CONFIG, MAINTAINERS: 'alice\nbob\ncarol\n' } });
+  for (const u of ['alice', 'bob', 'carol']) lg.admin.setCollaborator(REPO, u, 'write');
   const secret = randomBytes(12).toString('hex');
   const app = lg.admin.createApp('checks-out', { webhook_url: null, webhook_secret: secret });
   const db = await kind.create();
@@ -127,13 +131,15 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
 }
 
 /**
- * Holds the next read of the reviews on GitHub, does `act`, waits until the job of the delivery `pick`
+ * Holds the next request to `held` on GitHub, does `act`, waits until the job of the delivery `pick`
  * chooses is running and held, and kills the process with SIGKILL. Returns that delivery's GUID.
  */
-async function killDuring(s: Setup, child: ChildProcess, act: () => void, pick: (event: string, action: string | null) => boolean): Promise<string> {
+async function killDuring(
+  s: Setup, child: ChildProcess, held: { method: string; path: string }, act: () => void, pick: (event: string, action: string | null) => boolean,
+): Promise<string> {
   const seen = new Set(s.lg.state.deliveries.keys());
   // The rule goes once it is hit: from then on the evaluation is held open on that request.
-  s.lg.faults.add({ method: 'GET', path: HELD_ROUTE, kind: 'latency', ms: 600_000, times: 1 });
+  s.lg.faults.add({ ...held, kind: 'latency', ms: 600_000, times: 1 });
   act();
   await s.lg.webhooks.idle();
   const delivery = [...s.lg.state.deliveries.values()].find((d) => !seen.has(d.id) && pick(d.event, d.action));
@@ -175,7 +181,7 @@ for (const kind of testDatabases()) {
       // The push first, on its own: its check_suite.requested finds no PR yet, so only `opened` evaluates.
       s.lg.admin.push(REPO, { branch: 'feature', files: { 'src/feature.ts': 'export const x = 1;\n' }, author: 'alice' });
       await settle(s);
-      const opened = await killDuring(s, child, () => {
+      const opened = await killDuring(s, child, READ_REVIEWS, () => {
         const pr = s.lg.admin.openPull(REPO, { author: 'alice', title: 'Add a feature', head: 'feature' });
         sha = pr.head.sha;
         number = pr.number;
@@ -192,7 +198,7 @@ for (const kind of testDatabases()) {
       assert.deepEqual(await runs(), [{ id: left[0].id, status: 'completed', conclusion: 'action_required', title: 'no approvals received' }], 'the run it opened was completed, no other');
 
       // 2. Killed during the evaluation of an approval: the run exists and is completed; the retry updates it.
-      const approval = await killDuring(s, child, () => s.lg.admin.comment(REPO, number, 'bob', 'I approve'), (event) => event === 'issue_comment');
+      const approval = await killDuring(s, child, READ_REVIEWS, () => s.lg.admin.comment(REPO, number, 'bob', 'I approve'), (event) => event === 'issue_comment');
       assert.equal((await status())?.description, 'no approvals received', 'nothing was published by the killed evaluation');
 
       child = await serve(s);
@@ -203,6 +209,18 @@ for (const kind of testDatabases()) {
       assert.deepEqual(await runs(), [{ id: left[0].id, status: 'completed', conclusion: 'success', title: 'approved by bob' }], 'one run, updated in place');
       const latest = (await gh.rest.checks.listForRef({ owner, repo, ref: sha, check_name: RUN_NAME, filter: 'latest' })).data.check_runs;
       assert.deepEqual(latest.map((r) => [r.id, r.status, r.conclusion]), [[left[0].id, 'completed', 'success']]);
+
+      // 3. Killed between the two writes: the check run already says the new decision, the status not yet.
+      const second = await killDuring(s, child, POST_STATUS, () => s.lg.admin.comment(REPO, number, 'carol', 'I approve'), (event) => event === 'issue_comment');
+      assert.equal((await runs())[0]?.title, 'approved by bob,carol');
+      assert.equal((await status())?.description, 'approved by bob', 'the status was not posted');
+
+      child = await serve(s);
+      await until('the job ran again', async () => (await row(s, second)).status === 'done');
+      await settle(s);
+      assert.deepEqual(await row(s, second), { status: 'done', attempts: 2 });
+      assert.deepEqual(await status(), { state: 'success', description: 'approved by bob,carol', creator: 'checks-out[bot]' }, 'the retry posted the status');
+      assert.deepEqual(await runs(), [{ id: left[0].id, status: 'completed', conclusion: 'success', title: 'approved by bob,carol' }]);
     } finally {
       await stop(child);
       await s.lg.close().catch(() => {});
