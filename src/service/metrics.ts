@@ -49,8 +49,13 @@ abstract class Metric {
 }
 
 /** One metric's series as plain data, so a worker thread can hand it to the thread serving /metrics. */
-export type SeriesSnapshot = [key: string, value: number | HistogramSeries][];
+export type SeriesSnapshot = [key: string, value: number | HistogramSeries | StampedValue][];
 export type RegistrySnapshot = Record<string, SeriesSnapshot>;
+/** A reading with when it was taken (ms since the epoch), for gauges where the latest reading is the truth. */
+interface StampedValue {
+  value: number;
+  at: number;
+}
 interface HistogramSeries {
   counts: number[];
   sum: number;
@@ -88,24 +93,53 @@ export class Counter extends Metric {
   }
 }
 
+/**
+ * How a series several threads report is shown: `min`, the lowest value; `latest`, the most recent reading
+ * (a reading from before a rate-limit window reset must not hide a fresh one).
+ */
+export type GaugeMerge = 'min' | 'latest';
+
 export class Gauge extends Metric {
   readonly type = 'gauge';
   private values = new Map<string, number>();
+  private stamps = new Map<string, number>();
   /** Called at scrape time to refresh values (e.g. queue depth from the database). */
   collect?: (gauge: Gauge) => Promise<void> | void;
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    private readonly merge: GaugeMerge = 'min',
+    private readonly now: () => number = () => performance.timeOrigin + performance.now(),
+  ) {
+    super(name, help, labelNames);
+  }
   set(labels: Labels, value: number): void {
-    this.values.set(this.seriesKey(this.values, labels), value);
+    const key = this.seriesKey(this.values, labels);
+    this.values.set(key, value);
+    if (this.merge === 'latest') this.stamps.set(key, this.now());
   }
   get(labels: Labels = {}): number | undefined {
     return this.values.get(labelKey(this.labelNames, labels));
   }
   snapshot(): SeriesSnapshot {
-    return [...this.values];
+    if (this.merge === 'min') return [...this.values];
+    return [...this.values].map(([k, value]) => [k, { value, at: this.stamps.get(k) ?? 0 }]);
   }
-  /** Series reported by several threads show the lowest value (e.g. the rate limit left: the most cautious). */
   async renderSamples(extra?: SeriesSnapshot[]): Promise<string[]> {
     if (this.collect) await this.collect(this);
-    return [...mergeNumbers(this.values, extra, Math.min)].map(([k, v]) => `${this.name}${renderLabels(this.labelNames, k)} ${formatNumber(v)}`);
+    const merged = this.merge === 'min' ? mergeNumbers(this.values, extra, Math.min) : this.latest(extra ?? []);
+    return [...merged].map(([k, v]) => `${this.name}${renderLabels(this.labelNames, k)} ${formatNumber(v)}`);
+  }
+  private latest(extra: SeriesSnapshot[]): Map<string, number> {
+    const best = new Map<string, StampedValue>([...this.values].map(([k, value]) => [k, { value, at: this.stamps.get(k) ?? 0 }]));
+    for (const snap of extra)
+      for (const [k, v] of snap) {
+        if (typeof v !== 'object' || !('at' in v)) continue;
+        const prev = best.get(k);
+        if (prev === undefined || v.at > prev.at) best.set(k, v);
+      }
+    return new Map([...best].map(([k, v]) => [k, v.value]));
   }
 }
 
@@ -137,7 +171,7 @@ export class Histogram extends Metric {
     const merged = new Map(this.series);
     for (const snap of extra ?? [])
       for (const [k, v] of snap) {
-        if (typeof v === 'number' || v.counts.length !== this.buckets.length) continue;
+        if (typeof v === 'number' || !('counts' in v) || v.counts.length !== this.buckets.length) continue;
         const prev = merged.get(k);
         merged.set(k, prev ? { counts: prev.counts.map((c, i) => c + (v.counts[i] ?? 0)), sum: prev.sum + v.sum, count: prev.count + v.count } : v);
       }
@@ -162,8 +196,8 @@ export class MetricsRegistry {
   counter(name: string, help: string, labelNames: readonly string[] = []): Counter {
     return this.add(new Counter(name, help, labelNames));
   }
-  gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
-    return this.add(new Gauge(name, help, labelNames));
+  gauge(name: string, help: string, labelNames: readonly string[] = [], merge: GaugeMerge = 'min'): Gauge {
+    return this.add(new Gauge(name, help, labelNames, merge));
   }
   histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): Histogram {
     return this.add(new Histogram(name, help, labelNames, buckets));
@@ -221,7 +255,8 @@ export function createServiceMetrics() {
       ['kind'],
       [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89],
     ),
-    rateLimitRemaining: registry.gauge('checksout_github_rate_limit_remaining', 'Last x-ratelimit-remaining seen, by rate-limit resource.', ['resource']),
+    // The latest reading of any thread: an idle thread's reading from before the window reset is stale.
+    rateLimitRemaining: registry.gauge('checksout_github_rate_limit_remaining', 'Last x-ratelimit-remaining seen (by any worker thread), by rate-limit resource.', ['resource'], 'latest'),
   };
 }
 

@@ -61,3 +61,34 @@ test('a failing gauge collector does not break the scrape; names are validated; 
   assert.throws(() => r.counter('bad-name', 'h'));
   assert.throws(() => r.counter('ok_total', 'h'));
 });
+
+test('gauges reported by several threads: `min` shows the lowest, `latest` the most recent reading', async () => {
+  const main = new MetricsRegistry();
+  const cautious = main.gauge('c', 'Lowest.', ['resource']);
+  const left = main.gauge('left', 'Latest.', ['resource'], 'latest');
+  cautious.set({ resource: 'core' }, 50);
+  left.set({ resource: 'core' }, 50);
+
+  const thread = new MetricsRegistry();
+  thread.gauge('c', 'Lowest.', ['resource']).set({ resource: 'core' }, 10);
+  const threadLeft = thread.gauge('left', 'Latest.', ['resource'], 'latest');
+  threadLeft.set({ resource: 'core' }, 10);
+  threadLeft.set({ resource: 'search' }, 7);
+  const before = thread.snapshot();
+  // A later reading on the main thread (GitHub's window was reset since the thread's).
+  await new Promise((r) => setTimeout(r, 5));
+  left.set({ resource: 'core' }, 4990);
+  let text = await main.render([before]);
+  assert.match(text, /^c\{resource="core"\} 10$/m);
+  assert.match(text, /^left\{resource="core"\} 4990$/m);
+  assert.match(text, /^left\{resource="search"\} 7$/m, 'a series only a thread has is shown');
+
+  // Then the thread reads again, later still: its reading wins.
+  await new Promise((r) => setTimeout(r, 5));
+  threadLeft.set({ resource: 'core' }, 4980);
+  text = await main.render([thread.snapshot()]);
+  assert.match(text, /^left\{resource="core"\} 4980$/m);
+  // Junk in a snapshot is ignored, not rendered.
+  text = await main.render([{ left: [['resource="core"', 3], ['resource="core"', { counts: [1], sum: 1, count: 1 }]] }]);
+  assert.match(text, /^left\{resource="core"\} 4990$/m);
+});
