@@ -1,6 +1,6 @@
 /**
  * `kill -9` end to end: `checks-out serve` runs as its own process (App mode, against the local GitHub over
- * real HTTP, a real database), is killed with SIGKILL while an evaluation is held open on a GitHub read, and
+ * real HTTP, a real database), is killed with SIGKILL while an evaluation is held open on a GitHub request, and
  * is started again on the same database. The delivery is evaluated again once its lease expires, and the PR
  * ends with the right status and exactly one check run, completed with the right conclusion: killed in the
  * first evaluation of a head (its in-progress run left open), in a later one (before deciding), and between

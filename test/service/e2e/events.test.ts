@@ -87,6 +87,29 @@ test('closed: nothing is evaluated while the PR is closed; reopened: it is evalu
   });
 });
 
+test('a review queued before the PR was closed but evaluated after: nothing is published on the closed PR', {
+  todo: 'product bug: loadPull (pipeline/handler.ts) trusts the PR state of the queued payload (pull-cache apply), so a job that runs after the close evaluates and publishes on the closed PR',
+}, async () => {
+  await withWorld({}, async (w) => {
+    const pr = await w.openPull();
+    const sha = w.headSha(pr.number);
+    const decisions = await w.decisionCount(pr.number);
+    const statuses = await statusCount(w, sha);
+    await w.pauseWorkers();
+    await w.tick();
+    w.lg.admin.review(REPO, pr.number, 'carol', 'APPROVE');
+    await w.lg.webhooks.idle();
+    await w.tick();
+    w.lg.admin.closePull(REPO, pr.number, 'alice');
+    await w.lg.webhooks.idle();
+    await w.resumeWorkers();
+    assert.equal(w.lg.admin.pull(REPO, pr.number).state, 'closed');
+    assert.equal(await statusCount(w, sha), statuses, 'no status posted after the close');
+    assert.equal(await w.decisionCount(pr.number), decisions);
+    assert.equal((await w.status(pr.number))?.description, 'no approvals received');
+  });
+});
+
 test('ready_for_review (hand-made from a real delivery) evaluates the PR', async () => {
   await withWorld({}, async (w) => {
     const pr = await w.openPull();
