@@ -16,6 +16,7 @@ import { loadConfig } from '../../../src/service/config/load.js';
 import type { ServiceConfig } from '../../../src/service/config/types.js';
 import { shardOf } from '../../../src/service/db/shard.js';
 import { HANDLED_EVENTS } from '../../../src/service/intake/app.js';
+import { createLogger } from '../../../src/service/logger.js';
 import { makePipelineHandler } from '../../../src/service/pipeline/service-handler.js';
 import { generateSecretKey } from '../../../src/service/secrets.js';
 import { startService, type RunningService, type StartOptions } from '../../../src/service/server.js';
@@ -444,7 +445,23 @@ async function serve(extraEnv: Record<string, string>, start: Omit<StartOptions,
   }
 }
 
-test('GET /metrics with worker threads: latency and GitHub calls add up across threads, the lowest rate limit left wins', async () => {
+/**
+ * GET /metrics once every thread's series are in it: a scrape leaves out a thread that does not answer
+ * within a second (threads/pool.ts), which happens on a loaded machine. The state is settled, so the
+ * number of jobs tells whether every thread answered.
+ */
+async function scrapeThreads(s: Served, jobs: number): Promise<Sample[]> {
+  let seen = -1;
+  for (let i = 0; i < 10; i++) {
+    const m = await scrape(`${s.service.url}/metrics`);
+    seen = total(m, 'checksout_job_duration_seconds_count');
+    if (seen === jobs) return m;
+  }
+  assert.fail(`/metrics never showed the ${jobs} jobs of both threads (last: ${seen})`);
+}
+
+/** A service with two worker threads, and approved PRs (at least three) whose jobs both threads ran. */
+async function servedByTwoThreads(): Promise<{ s: Served; prs: number[] }> {
   const s = await serve({ WORKER_THREADS: '2', WORKER_CONCURRENCY: '2' }, { threaded: pipelineThreads({ client: { throttling: false, retryAfterBaseMs: 1 } }) });
   try {
     assert.ok(s.service.threads);
@@ -459,20 +476,34 @@ test('GET /metrics with worker threads: latency and GitHub calls add up across t
     }
     for (const n of prs) s.lg.admin.comment(REPO, n, 'bob', 'I approve');
     await s.settle();
+    return { s, prs };
+  } catch (err) {
+    await s.close();
+    throw err;
+  }
+}
 
-    const threads = await s.service.threads.metrics();
+test('GET /metrics with worker threads: latency and GitHub calls add up across threads, the rate limit left is the freshest (and lowest) reading', async (t) => {
+  const { s, prs } = await servedByTwoThreads();
+  try {
+    assert.ok(s.service.threads);
+
+    const pool = s.service.threads;
+    const threads = await pool.metrics(10_000);
     assert.equal(threads.length, 2);
     const left = threads.map((t) => {
       const series = t.checksout_github_rate_limit_remaining ?? [];
       assert.equal(series.length, 1, 'each thread called GitHub');
       assert.equal(series[0][0], 'core');
-      return series[0][1] as number;
+      // A plain number, or a reading stamped with its time (a gauge merged by the latest reading).
+      const v = series[0][1];
+      return typeof v === 'number' ? v : 'value' in v ? v.value : NaN;
     });
-    const jobsOf = (t: (typeof threads)[number]) => (t.checksout_job_duration_seconds ?? []).reduce((n, [, v]) => n + (typeof v === 'number' ? 0 : v.count), 0);
+    const jobsOf = (t: (typeof threads)[number]) => (t.checksout_job_duration_seconds ?? []).reduce((n, [, v]) => n + (typeof v === 'object' && 'count' in v ? v.count : 0), 0);
     const statusPostsOf = (t: (typeof threads)[number]) =>
       (t.checksout_github_requests_total ?? []).filter(([k]) => k.startsWith('POST /repos/{owner}/{repo}/statuses/{sha}\u0000')).reduce((n, [, v]) => n + (v as number), 0);
 
-    const m = await scrape(`${s.service.url}/metrics`);
+    const m = await scrapeThreads(s, jobsOf(threads[0]) + jobsOf(threads[1]));
     // The lowest value wins: the thread that spoke to GitHub last saw the least left, which is what GitHub says.
     // (Each thread's last request is a counted write, so the two differ: the merge rule is really exercised.)
     assert.notEqual(left[0], left[1]);
@@ -493,6 +524,26 @@ test('GET /metrics with worker threads: latency and GitHub calls add up across t
     // Deliveries are counted where they arrive (the intake's thread), queue depth read from the database.
     assert.equal(total(m, 'checksout_webhook_deliveries_total', { event: 'issue_comment', outcome: 'queued' }), prs.length);
     assert.deepEqual([one(m, 'checksout_queue_jobs', { status: 'pending' }), one(m, 'checksout_queue_jobs', { status: 'running' })], [0, 0]);
+
+    await t.test(
+      'after GitHub\'s rate-limit window resets, the gauge follows the fresh reading',
+      {
+        todo:
+          'product bug: metrics.ts merges the rate-limit gauge across threads with Math.min of each thread\'s last reading, with no ' +
+          'notion of the x-ratelimit-reset window; a thread idle since before the reset keeps reporting its old, lower value, so ' +
+          '/metrics shows less left than GitHub says until that thread calls GitHub again',
+      },
+      async () => {
+        // A new hour on GitHub: every window starts again. Then only one thread has work.
+        s.lg.rateLimiter.reset();
+        s.lg.admin.comment(REPO, prs[0], 'carol', 'I approve');
+        await s.settle();
+        const fresh = await scrapeThreads(s, jobs + 1);
+        const now = s.lg.rateLimiter.status(`inst:${s.installationId}`, 5000).remaining;
+        assert.ok(now > 4980, `GitHub says ${now} left`);
+        assert.equal(one(fresh, 'checksout_github_rate_limit_remaining', { resource: 'core' }), now);
+      },
+    );
   } finally {
     await s.close();
   }
@@ -558,7 +609,8 @@ type Line = Record<string, unknown>;
 
 test('logs: a delivery\'s lines carry its id, the repository and the PR; no secret appears in any line, failures included', async () => {
   const raw: string[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void raw.push(line) });
+  // The logger `serve` builds (with its redaction), writing into the array.
+  const logger = createLogger('debug', { write: (line: string) => void raw.push(line) });
   const s = await serve(
     { QUEUE_MAX_ATTEMPTS: '2' },
     { logger, makeHandler: (deps) => makePipelineHandler(deps, { wake: deps.wake, client: { throttling: false, retryAfterBaseMs: 1 } }) },
@@ -612,3 +664,4 @@ test('logs: a delivery\'s lines carry its id, the repository and the PR; no secr
     await s.close();
   }
 });
+
