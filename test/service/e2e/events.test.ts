@@ -259,3 +259,33 @@ for (const kind of testDatabases()) {
     });
   });
 }
+
+test('hand-made deliveries with hostile payloads are answered and break nothing', async () => {
+  await withWorld({}, async (w) => {
+    const pr = await w.openPull();
+    const opened = lastPayload(w, 'pull_request', 'opened');
+    const repository = opened.repository;
+    const ignored: [string, Record<string, unknown>][] = [
+      ['pull_request', { action: 'ready_for_review', repository }],
+      ['pull_request', { action: 'ready_for_review', repository, pull_request: { number: String(pr.number) } }],
+      ['pull_request', { action: 'ready_for_review', repository, pull_request: { ...(opened.pull_request as object), number: 2 ** 53 } }],
+      ['pull_request_review', { action: 'edited', repository: { full_name: '../../etc' }, pull_request: { number: pr.number } }],
+    ];
+    const decisions = await w.decisionCount(pr.number);
+    for (const [event, payload] of ignored) assert.equal(await sendWebhook(w, event, payload), 200, JSON.stringify(payload));
+    assert.equal(await w.decisionCount(pr.number), decisions, 'answered without a job');
+    // Queued (they name this PR), but they cannot make it closed, nor reach Object.prototype.
+    const queued: [string, Record<string, unknown>][] = [
+      ['pull_request_review', { action: 'edited', repository, pull_request: { number: pr.number }, review: null }],
+      ['pull_request_review', JSON.parse(`{"action":"edited","__proto__":{"polluted":1},"repository":{"full_name":"${REPO}"},"pull_request":{"number":${pr.number},"__proto__":{"state":"closed"}}}`) as Record<string, unknown>],
+    ];
+    for (const [event, payload] of queued) assert.equal(await sendWebhook(w, event, payload), 202, JSON.stringify(payload));
+    assert.equal((Object.prototype as Record<string, unknown>).polluted, undefined);
+    assert.deepEqual(w.jobErrors, []);
+    assert.equal((await w.status(pr.number))?.description, 'no approvals received');
+
+    await w.comment(pr.number, 'bob', 'I approve');
+    assert.deepEqual(await w.status(pr.number), { state: 'success', description: 'approved by bob', creator: 'checks-out[bot]' });
+    assert.deepEqual(w.jobErrors, []);
+  });
+});
