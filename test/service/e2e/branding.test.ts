@@ -229,3 +229,32 @@ test('branding: check_run events are answered for CHECK_RUN_NAME only', async ()
     assert.deepEqual(runs(b, pr.sha).map((r) => r.name), [RUN_NAME]);
   });
 });
+
+test('branding: the service speaks as BRANDING_SHORT_NAME in comments and does not answer its own comment', async () => {
+  await withBranded(async (b) => {
+    const pr = await openPull(b);
+    // bob adds a commit, then approves with carol: the committer's approval needs the author's or a third
+    // person's (spec §6.4), and the service says so once, prefixed with its short name.
+    const sha = b.lg.admin.push(REPO, { branch: 'feature', files: { 'src/bob.ts': 'bob was here\n' }, author: 'bob' });
+    await b.settle();
+    b.lg.admin.comment(REPO, pr.number, 'carol', 'I approve');
+    await b.settle();
+    b.lg.admin.comment(REPO, pr.number, 'bob', 'I approve');
+    await b.settle();
+    assert.deepEqual((await statuses(b, sha)).get(CONTEXT), { state: 'error', description: 'non-committer or PR author must approve', creator: BOT });
+    const comments = [...b.lg.state.deliveries.values()].filter((d) => d.event === 'issue_comment');
+    const own = comments.filter((d) => (JSON.parse(d.request.payload) as { comment: { user: { login: string } } }).comment.user.login === BOT);
+    assert.equal(own.length, 1);
+    const body = (JSON.parse(own[0].request.payload) as { comment: { body: string } }).comment.body;
+    assert.match(body, new RegExp(`^Message from ${SHORT} -- Someone besides the committers and the PR author should approve`));
+    // Its own comment comes back as a webhook: recognised by the short name, answered without a job.
+    assert.match(own[0].response?.payload ?? '', /"status":"ignored"/);
+    const decisions = await b.service.sdb.db.selectFrom('decisions').select('deliveries').where('pr_number', '=', pr.number).execute();
+    assert.ok(decisions.every((d) => !d.deliveries.includes(own[0].guid)));
+
+    // The author's approval affirms the others' commits.
+    b.lg.admin.comment(REPO, pr.number, 'alice', 'I approve');
+    await b.settle();
+    assert.deepEqual((await statuses(b, sha)).get(CONTEXT), { state: 'success', description: 'approved by bob,carol', creator: BOT });
+  });
+});
