@@ -307,13 +307,13 @@ async function evaluateAndReport(
     assertCurrent,
   };
   const previous = await latestDecision(o.sdb, slug, number);
-  let run = await reusableRun(o, pulls, slug, pull.headSha, previous);
+  let run = await reusableRun(o, pulls, slug, number, pull.headSha, previous);
   if (run === undefined && o.inProgress !== false) {
     const id = await startCheckRun(gh, ref, pull.headSha, publish);
     if (id !== undefined) {
       // Stored before evaluating, so that when this attempt fails (or the process dies) the retry, here or
       // in another process, completes this run instead of opening another and leaving this one in_progress.
-      const opened = { repo: slug, headSha: pull.headSha, name: o.checkRunName, runId: id, decision: latestToken(previous), annotations: '', at: now() };
+      const opened = { repo: slug, headSha: pull.headSha, name: o.checkRunName, runId: id, decision: latestToken(previous, number), annotations: '', at: now() };
       await saveCheckRun(o.sdb, opened);
       pulls.rememberCheckRun(slug, pull.headSha, { id, decision: encodeShown(opened.decision, opened.annotations) });
       run = { id, annotations: '', earlier: false };
@@ -337,9 +337,12 @@ async function evaluateAndReport(
   }
 }
 
-/** The PR's latest decision as a run records it ('' before the first). */
-function latestToken(previous: Decision | undefined): string {
-  return previous === undefined ? '' : decisionToken(previous);
+/**
+ * The PR's latest decision as a run records it; before the first, the PR itself (two PRs with one head
+ * and no decision yet must not take each other's opened run).
+ */
+function latestToken(previous: Decision | undefined, pr: number): string {
+  return previous === undefined ? `pr#${pr}` : decisionToken(previous);
 }
 
 /**
@@ -349,8 +352,8 @@ function latestToken(previous: Decision | undefined): string {
  * never gets the update while a newer one is showing. This process's memo first; else the database (a
  * restart, another thread or process posted it). Its memo `decision` is `encodeShown` of the row's.
  */
-async function reusableRun(o: PipelineOptions, pulls: PullCache, slug: string, headSha: string, previous: Decision | undefined): Promise<KnownRun | undefined> {
-  const token = latestToken(previous);
+async function reusableRun(o: PipelineOptions, pulls: PullCache, slug: string, pr: number, headSha: string, previous: Decision | undefined): Promise<KnownRun | undefined> {
+  const token = latestToken(previous, pr);
   const memo = pulls.checkRun(slug, headSha);
   if (memo !== undefined) {
     const shown = decodeShown(memo.decision);

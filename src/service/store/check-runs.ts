@@ -21,7 +21,7 @@ export interface StoredCheckRun {
   runId: number;
   /**
    * `decisionToken` of the decision the run was (or is being) completed with; for a run opened
-   * `in_progress`, that of the PR's latest decision when it was opened ('' when there was none).
+   * `in_progress`, that of the PR's latest decision when it was opened (`pr#<n>` when there was none).
    */
   decision: string;
   /** Digest of the annotations the run carries ('' none); absent when not known. */
