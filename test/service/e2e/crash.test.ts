@@ -78,8 +78,9 @@ async function setUp(kind: TestDatabaseKind): Promise<Setup> {
     DB_DRIVER: driver,
     DB_SOURCE: source,
     CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-    // Short, so the restarted process takes the dead one's job over quickly.
-    QUEUE_LEASE: '2s',
+    // Short, so the restarted process takes the dead one's job over quickly; long enough that a busy
+    // machine's stalls do not lose a live lease (renewed every third of it).
+    QUEUE_LEASE: '3s',
     WORKER_CONCURRENCY: '2',
   };
   return { lg, app, env, dir: mkdtempSync(join(tmpdir(), 'crash-e2e-')), db, tokens };
@@ -157,6 +158,12 @@ function row(s: Setup, guid: string): Promise<{ status: string; attempts: number
   return s.db.sdb.db.selectFrom('deliveries').select(['status', 'attempts']).where('id', '=', guid).executeTakeFirstOrThrow();
 }
 
+/** Done by a later attempt (the second, unless a stalled machine lost a lease on the way). */
+function assertRanAgain(r: { status: string; attempts: number }): void {
+  assert.equal(r.status, 'done');
+  assert.ok(r.attempts >= 2, `attempts: ${r.attempts}`);
+}
+
 for (const kind of testDatabases()) {
   test(`kill -9 of serve mid-evaluation (${kind.name}): restarted on the same database, the PR ends right`, { skip: kind.skip, timeout: 240_000 }, async () => {
     const s = await setUp(kind);
@@ -193,7 +200,7 @@ for (const kind of testDatabases()) {
       child = await serve(s);
       await until('the job ran again', async () => (await row(s, opened)).status === 'done');
       await settle(s);
-      assert.deepEqual(await row(s, opened), { status: 'done', attempts: 2 });
+      assertRanAgain(await row(s, opened));
       assert.deepEqual(await status(), { state: 'pending', description: 'no approvals received', creator: 'checks-out[bot]' });
       assert.deepEqual(await runs(), [{ id: left[0].id, status: 'completed', conclusion: 'action_required', title: 'no approvals received' }], 'the run it opened was completed, no other');
 
@@ -204,7 +211,7 @@ for (const kind of testDatabases()) {
       child = await serve(s);
       await until('the job ran again', async () => (await row(s, approval)).status === 'done');
       await settle(s);
-      assert.deepEqual(await row(s, approval), { status: 'done', attempts: 2 });
+      assertRanAgain(await row(s, approval));
       assert.deepEqual(await status(), { state: 'success', description: 'approved by bob', creator: 'checks-out[bot]' });
       assert.deepEqual(await runs(), [{ id: left[0].id, status: 'completed', conclusion: 'success', title: 'approved by bob' }], 'one run, updated in place');
       const latest = (await gh.rest.checks.listForRef({ owner, repo, ref: sha, check_name: RUN_NAME, filter: 'latest' })).data.check_runs;
@@ -218,7 +225,7 @@ for (const kind of testDatabases()) {
       child = await serve(s);
       await until('the job ran again', async () => (await row(s, second)).status === 'done');
       await settle(s);
-      assert.deepEqual(await row(s, second), { status: 'done', attempts: 2 });
+      assertRanAgain(await row(s, second));
       assert.deepEqual(await status(), { state: 'success', description: 'approved by bob,carol', creator: 'checks-out[bot]' }, 'the retry posted the status');
       assert.deepEqual(await runs(), [{ id: left[0].id, status: 'completed', conclusion: 'success', title: 'approved by bob,carol' }]);
     } finally {
