@@ -65,29 +65,33 @@ async function setUp() {
 
   const lines: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (l: string) => void lines.push(JSON.parse(l) as LogLine) });
-  const Client = createGitHubClientClass({ baseUrl: api_url, cache: new EtagCache(), retryAfterBaseMs: 1, throttling: false });
-  const appAccess = createAppAccess({ appId: app.id, privateKey: app.private_key, Client });
   /** Wraps the port of every evaluation (set by a test; identity by default). */
   let wrap: (gh: PrGitHub) => PrGitHub = (gh) => gh;
-  const access: RepoAccess = {
-    forRepo: async (repo, id) => {
-      const a = await appAccess.forRepo(repo, id);
-      return a && { ...a, gh: wrap(a.gh) };
-    },
+  /** Everything a process holds in memory (ETags, tokens, PR records, check-run ids) is built here. */
+  const build = () => {
+    const Client = createGitHubClientClass({ baseUrl: api_url, cache: new EtagCache(), retryAfterBaseMs: 1, throttling: false });
+    const appAccess = createAppAccess({ appId: app.id, privateKey: app.private_key, Client });
+    const access: RepoAccess = {
+      forRepo: async (repo, id) => {
+        const a = await appAccess.forRepo(repo, id);
+        return a && { ...a, gh: wrap(a.gh) };
+      },
+    };
+    const pipeline = createPipelineHandler({
+      sdb,
+      access,
+      membership: new MembershipCache({ ttlMs: 60_000 }),
+      env: { brandingName: 'checks-out' },
+      brandingShort: 'checks-out',
+      statusContext: CONTEXT,
+      checkRunName: RUN_NAME,
+      publicUrl: 'http://checks-out.test',
+      logger,
+      now: () => clock.now(),
+    });
+    return createJobHandler({ sdb, evaluate: pipeline });
   };
-  const pipeline = createPipelineHandler({
-    sdb,
-    access,
-    membership: new MembershipCache({ ttlMs: 60_000 }),
-    env: { brandingName: 'checks-out' },
-    brandingShort: 'checks-out',
-    statusContext: CONTEXT,
-    checkRunName: RUN_NAME,
-    publicUrl: 'http://checks-out.test',
-    logger,
-    now: () => clock.now(),
-  });
-  const handler = createJobHandler({ sdb, evaluate: pipeline });
+  let handler = build();
   const queue = new JobQueue(sdb, { leaseMs: LEASE_MS, maxAttempts: 3, now: () => clock.now() });
   let next = 0;
   const base = { repository: { full_name: REPO }, installation: { id: installation } };
@@ -135,6 +139,10 @@ async function setUp() {
     lg, sdb, clock, queue, pr, sha, lines, installation, enqueue, claim, run, handle, latestStatus, allRuns, close,
     setWrap(w: (gh: PrGitHub) => PrGitHub) {
       wrap = w;
+    },
+    /** A new process on the same database: nothing of the old one's memory survives. */
+    restart() {
+      handler = build();
     },
   };
 }
