@@ -101,7 +101,9 @@ function answeredDeliveries(lg: LocalGitHub): Map<string, number> {
   const out = new Map<string, number>();
   for (const d of lg.state.deliveries.values()) {
     if (d.target.kind !== 'app') continue;
-    const status = (JSON.parse(d.response?.payload ?? '{}') as { status?: string }).status ?? '?';
+    // Events the service does not handle are answered `pong` (plain text), and counted as ignored.
+    const text = d.response?.payload ?? '';
+    const status = text === 'pong' ? 'ignored' : ((JSON.parse(text) as { status?: string }).status ?? '?');
     const event = HANDLED_EVENTS.has(d.event) ? d.event : 'other';
     const key = `${event}/${status}`;
     out.set(key, (out.get(key) ?? 0) + 1);

@@ -174,6 +174,26 @@ test('decision log: no policy applied (a broken config) is logged with policy nu
   });
 });
 
+test('decision log: one decision for a burst names every delivery coalesced into it', async () => {
+  await withWorld({}, async (w) => {
+    const pr = await w.openPull();
+    await w.pauseWorkers();
+    await w.tick();
+    w.lg.admin.comment(REPO, pr.number, 'carol', 'looks fine');
+    await w.lg.webhooks.idle();
+    await w.tick();
+    w.lg.admin.comment(REPO, pr.number, 'bob', 'I approve');
+    await w.lg.webhooks.idle();
+    const before = await w.decisionCount(pr.number);
+    await w.resumeWorkers();
+    assert.equal(await w.decisionCount(pr.number), before + 1);
+    const row = await latestDecisionRow(w, pr.number);
+    // Oldest first, as received.
+    assert.deepEqual(JSON.parse(row.deliveries), sentDeliveries(w.lg, 'issue_comment', 'created'));
+    assert.deepEqual([row.approvers, row.state], ['["bob"]', 'success']);
+  });
+});
+
 test(
   'decision log: a decision made in a follow-up job leads back to the webhook delivery that asked for it',
   {
