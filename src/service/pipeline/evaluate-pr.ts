@@ -23,7 +23,19 @@ export interface EvaluatePrOptions extends LoadPolicyOptions {
   commits?: CommitData[];
 }
 
-export type PrOutcome =
+/**
+ * What the report needs to annotate the right file version (check-output.ts `ReportContext`); always set
+ * by `evaluatePr`, optional for outcomes built elsewhere (fixtures), which the report then handles as unknown.
+ */
+interface OutcomeContext {
+  /** The files the PR changes. */
+  changedFiles?: string[];
+  /** The branch the policy was read from. */
+  defaultBranch?: string;
+}
+
+export type PrOutcome = OutcomeContext &
+  (
   | {
       kind: 'decision';
       pull: PullData;
@@ -35,7 +47,8 @@ export type PrOutcome =
       /** Problems of the PR's own version of the policy files (empty when it does not change them). */
       prProblems: Problem[];
     }
-  | { kind: 'config-error'; pull: PullData; problems: Problem[]; configHash: string; prProblems: Problem[] };
+  | { kind: 'config-error'; pull: PullData; problems: Problem[]; configHash: string; prProblems: Problem[] }
+  );
 
 export function commentItem(c: CommentData): FeedbackItem {
   return { type: 'comment', author: c.author, body: c.body, at: c.createdAt, updatedAt: c.updatedAt, id: c.id };
@@ -57,7 +70,8 @@ export async function evaluatePr(gh: PrGitHub, ref: RepoRef, repo: RepoData, pul
     gh.reviews(ref, number),
   ]);
   const prProblems = await checkChangedPolicyFiles(gh, ref, repo, pull, files, policy.ok ? policy.config.maintainers.path : undefined, o);
-  if (!policy.ok) return { kind: 'config-error', pull, problems: policy.problems, configHash: policy.hash, prProblems };
+  const context: OutcomeContext = { changedFiles: files, defaultBranch: repo.defaultBranch };
+  if (!policy.ok) return { kind: 'config-error', pull, problems: policy.problems, configHash: policy.hash, prProblems, ...context };
 
   const commitInfos: CommitInfo[] = commits.map((c) => ({
     sha: c.sha,
@@ -108,6 +122,7 @@ export async function evaluatePr(gh: PrGitHub, ref: RepoRef, repo: RepoData, pul
     ...(issueAuthors !== undefined ? { closingIssueAuthors: issueAuthors } : {}),
   });
   return {
+    ...context,
     kind: 'decision',
     pull,
     decision,

@@ -13,7 +13,7 @@ test('config errors: an invalid .checks-out is annotated on the exact line and t
     const run = w.checkRun(pr.number);
     assert.equal(run?.conclusion, 'failure');
     assert.equal(run?.title, status?.description, 'the title is the status text');
-    assert.match(run?.summary ?? '', /approval policy of the default branch is invalid/);
+    assert.match(run?.summary ?? '', /approval policy of the default branch \(`main`\) is invalid/);
     assert.equal(run?.annotations.length, 1);
     const a = run!.annotations[0];
     assert.equal(a.path, '.checks-out');
@@ -139,7 +139,7 @@ test('config errors on the default branch and in the PR: annotations are the PR\
     assert.deepEqual(run?.annotations.map((a) => [a.path, a.start_line, a.annotation_level]), [['.checks-out', 5, 'failure']], JSON.stringify(run?.annotations));
     const summary = run?.summary ?? '';
     assert.match(summary, /the approval policy of the default branch/);
-    assert.match(summary, /`\.checks-out` on the default branch\. This pull request changes policy files, so they are not annotated\./);
+    assert.match(summary, /`\.checks-out` on the default branch \(`main`\)\. This pull request changes that file, so they are not annotated\./);
     assert.match(summary, /\.checks-out:3:\d+: Unable to parse approval policy 'all\[count=1\] and'/);
     assert.match(summary, /\.checks-out:5:\d+: Unable to parse approval policy 'x or'/);
   });
@@ -153,7 +153,7 @@ test('config errors on the default branch, PR does not touch the policy: the def
   });
 });
 
-test('config errors on the default branch, fixed in the PR: nothing is annotated on the fixed file', { todo: 'needs the outcome to carry the changed files (ReportContext.changedFiles, from evaluate-pr)' }, async () => {
+test('config errors on the default branch, fixed in the PR: nothing is annotated on the fixed file', async () => {
   await withWorld({ config: BROKEN_AT_3 }, async (w) => {
     const pr = await w.openPull({ files: { '.checks-out': '{ approvals: [ { match: "all[count=1,self=false]" } ] }\n' } });
     const run = w.checkRun(pr.number);

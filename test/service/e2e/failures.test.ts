@@ -34,7 +34,9 @@ test('a failure that persists is reported as an error status and a failed check 
     assert.equal(status?.state, 'error');
     const run = w.checkRun(pr.number);
     assert.equal(run?.conclusion, 'failure');
-    assert.equal(run?.title, 'checks-out could not evaluate this pull request');
+    // The run's title is the status text; the summary says it gave up and how to try again.
+    assert.equal(run?.title, status?.description);
+    assert.match(run?.summary ?? '', /gave up evaluating this pull request[\s\S]*Re-evaluate/);
     assert.ok(w.jobErrors.length >= 3);
     const failed = await w.queue.depth();
     assert.ok(failed.failed >= 1);
