@@ -181,6 +181,11 @@ test('branding from the environment: `.<name>` is read, the run carries CHECK_RU
     assert.match(run.summary ?? '', /gate/);
     assert.doesNotMatch(run.summary ?? '', /not-ours/);
 
+    // The echoes of its own statuses in the branded context are recognised at intake: no job for any.
+    const echoes = [...b.lg.state.deliveries.values()].filter((d) => d.event === 'status');
+    assert.ok(echoes.length >= 3, `${echoes.length} status deliveries`);
+    for (const d of echoes) assert.match(d.response?.payload ?? '', /"status":"ignored"/);
+
     // The Re-evaluate button of the branded run is answered.
     const before = await decisionCount(b, pr.number);
     checksFor(b.lg.ctx)!.clickAction(b.lg.admin.repo(REPO), run.id, 'reevaluate', b.lg.state.accountByLogin('bob')!.id);
