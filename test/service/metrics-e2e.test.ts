@@ -15,6 +15,7 @@ import { createLocalGitHub, type LocalGitHub } from '../../src/local-github/serv
 import { loadConfig } from '../../src/service/config/load.js';
 import { shardOf } from '../../src/service/db/shard.js';
 import { HANDLED_EVENTS } from '../../src/service/intake/app.js';
+import { makePipelineHandler } from '../../src/service/pipeline/service-handler.js';
 import { generateSecretKey } from '../../src/service/secrets.js';
 import { startService, type RunningService, type StartOptions } from '../../src/service/server.js';
 import { pipelineThreads } from '../../src/service/threads/pipeline-thread.js';
@@ -413,3 +414,45 @@ test('GET /metrics of an intake without workers: deliveries by event and outcome
   }
 });
 
+
+test('GET /metrics through a failure: a dead job, its 5xx calls and the failed delivery, then GitHub\'s redelivery requeued', async () => {
+  const s = await serve(
+    { QUEUE_MAX_ATTEMPTS: '1' },
+    { makeHandler: (deps) => makePipelineHandler(deps, { wake: deps.wake, client: { throttling: false, retryAfterBaseMs: 1 } }) },
+  );
+  try {
+    const pr = await s.openPull('feature');
+    const comments = { route: 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments' };
+    const before = await scrape(`${s.service.url}/metrics`);
+    // Every try of the one attempt allowed (the client's first request and its 3 retries) gets a 500.
+    s.lg.faults.add({ method: 'GET', path: `/repos/${REPO}/issues/*/comments`, kind: 'status', status: 500, times: 4 });
+    s.lg.admin.comment(REPO, pr, 'bob', 'I approve');
+    await s.settle();
+    let m = await scrape(`${s.service.url}/metrics`);
+    assert.equal(histogramCount(m, 'checksout_job_duration_seconds', { outcome: 'dead' }), 1);
+    assert.equal(one(m, 'checksout_github_requests_total', { ...comments, status: '5xx' }), 4);
+    assert.equal(one(m, 'checksout_queue_jobs', { status: 'failed' }), 1);
+    assert.equal(one(m, 'checksout_queue_jobs', { status: 'pending' }), 0);
+    // The give-up report is still written (status `error`): one more status than before.
+    const statusRoute = { route: 'POST /repos/{owner}/{repo}/statuses/{sha}', status: '2xx' };
+    assert.equal(one(m, 'checksout_github_requests_total', statusRoute), one(before, 'checksout_github_requests_total', statusRoute) + 1);
+
+    // GitHub redelivers the same delivery id: the failed delivery is queued again and now succeeds.
+    const failed = [...s.lg.state.deliveries.values()].find((d) => d.event === 'issue_comment');
+    assert.ok(failed);
+    await s.lg.webhooks.redeliver(failed.id);
+    await s.settle();
+    m = await scrape(`${s.service.url}/metrics`);
+    assert.equal(one(m, 'checksout_webhook_deliveries_total', { event: 'issue_comment', outcome: 'requeued' }), 1);
+    assert.equal(one(m, 'checksout_webhook_deliveries_total', { event: 'issue_comment', outcome: 'queued' }), 1);
+    assert.equal(one(m, 'checksout_queue_jobs', { status: 'failed' }), 0);
+    assert.ok(histogramCount(m, 'checksout_job_duration_seconds', { outcome: 'success' }) > histogramCount(before, 'checksout_job_duration_seconds', { outcome: 'success' }));
+    assert.ok(one(m, 'checksout_github_requests_total', { ...comments, status: '2xx' }) >= 1);
+    const [status] = await fetch(`${s.apiUrl}/repos/${REPO}/commits/${s.lg.admin.pull(REPO, pr).head.sha}/statuses`, {
+      headers: { authorization: `token ${s.lg.admin.token('owner')}` },
+    }).then((r) => r.json() as Promise<{ state: string; description: string }[]>);
+    assert.deepEqual([status.state, status.description], ['success', 'approved by bob']);
+  } finally {
+    await s.close();
+  }
+});
