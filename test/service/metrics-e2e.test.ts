@@ -180,7 +180,7 @@ test('GET /metrics after real evaluations: job latency, GitHub calls by route, r
 
 // ---------------------------------------------------------------------------------------------------
 // A service started from an environment, as `serve` starts it, on a local GitHub of our own: with worker
-// threads, which World does not start (each thread has its own metrics, merged into GET /metrics).
+// threads (each has its own metrics, merged into GET /metrics), or with settings World does not take.
 
 interface Served {
   lg: LocalGitHub;
