@@ -87,8 +87,18 @@ export interface FollowUp {
   receivedAt: number;
 }
 
-export function followUpDelivery(repo: string, pr: number, installationId: number | undefined, reason: string, now: number): FollowUp {
-  const payload = { repository: { full_name: repo }, pull_request: { number: pr }, reason, ...(installationId !== undefined ? { installation: { id: installationId } } : {}) };
+/** How many delivery ids a follow-up names as its origin (a coalesced job may hold thousands). */
+export const FOLLOW_UP_ORIGINS = 50;
+
+/** `origin`: the ids of the deliveries that asked for it, so the decision log leads back to a webhook. */
+export function followUpDelivery(repo: string, pr: number, installationId: number | undefined, reason: string, now: number, origin: readonly string[] = []): FollowUp {
+  const payload = {
+    repository: { full_name: repo },
+    pull_request: { number: pr },
+    reason,
+    origin: origin.slice(0, FOLLOW_UP_ORIGINS),
+    ...(installationId !== undefined ? { installation: { id: installationId } } : {}),
+  };
   return { id: `internal:${randomUUID()}`, event: FOLLOW_UP_EVENT, payload: JSON.stringify(payload), prKey: `${repo.toLowerCase()}#${pr}`, repo, receivedAt: now };
 }
 
@@ -181,7 +191,8 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
       }
       for (const n of [...numbers].sort((a, b) => a - b)) {
         if (o.followUp && job.prKey !== `${repo.toLowerCase()}#${n}`) {
-          await o.followUp(followUpDelivery(repo, n, t.installations.get(repo), job.deliveries.map((d) => d.event).join(','), now()));
+          const reason = job.deliveries.map((d) => d.event).join(',');
+          await o.followUp(followUpDelivery(repo, n, t.installations.get(repo), reason, now(), job.deliveries.map((d) => d.id)));
           log.debug({ repo, pr: n }, 'handed to the pull request\'s own job');
           continue;
         }
