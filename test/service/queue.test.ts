@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as tick } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { JobQueue, exponentialBackoff, type EnqueueInput } from '../../src/service/queue/queue.js';
-import { Worker } from '../../src/service/queue/worker.js';
+import { Worker, prNumberOfKey } from '../../src/service/queue/worker.js';
 import { RetryLater, retryAfterFromError } from '../../src/service/queue/retry-after.js';
 import { testDatabases, withDb } from './helpers/databases.js';
 import { testLogger } from './helpers/logger.js';
@@ -263,3 +263,11 @@ for (const kind of testDatabases()) {
       }));
   });
 }
+
+test('prNumberOfKey: the number of an `owner/repo#n` key, nothing for anything else', () => {
+  assert.equal(prNumberOfKey('acme/widgets#42'), 42);
+  assert.equal(prNumberOfKey('a/b#c#7'), 7);
+  for (const junk of [null, undefined, '', 'acme/widgets', 'acme/widgets#', 'acme/widgets#0', 'acme/widgets#-3', 'acme/widgets#1.5', 'acme/widgets#1e3x', 'x#99999999999999999999']) {
+    assert.equal(prNumberOfKey(junk), undefined, String(junk));
+  }
+});

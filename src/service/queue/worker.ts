@@ -115,7 +115,8 @@ export class Worker {
     const now = this.o.now ?? Date.now;
     const logger = base.child({
       job: job.key,
-      pr: job.prKey ?? undefined,
+      // The PR number, as intake and the pipeline log it (the key `owner/repo#n` is in `job`).
+      pr: prNumberOfKey(job.prKey),
       repo: job.deliveries[0]?.repo ?? undefined,
       deliveries: job.deliveries.map((d) => d.id),
       attempt: job.attempts,
@@ -163,4 +164,10 @@ export class Worker {
     }
     return next;
   }
+}
+
+/** `n` of a PR key `owner/repo#n`; undefined for anything else. */
+export function prNumberOfKey(key: string | null | undefined): number | undefined {
+  const n = key ? Number(key.slice(key.lastIndexOf('#') + 1)) : Number.NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
