@@ -14,7 +14,7 @@ import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
 import { decisionsFor, isEchoOfLatestDecision, latestDecision, recordDecision } from '../store/decisions.js';
 import { obj, str } from '../payload.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
-import { decodeShown, encodeShown, saveCheckRun, storedCheckRun, type StoredCheckRun } from '../store/check-runs.js';
+import { encodeShown, saveCheckRun, type StoredCheckRun } from '../store/check-runs.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
 import { buildReport, errorReport } from './check-output.js';
 import { evaluatePr, type PrOutcome } from './evaluate-pr.js';
@@ -24,7 +24,7 @@ import type { MembershipCache } from './membership-cache.js';
 import { announceCacheChanges, installationKey, installationOfKey, revokedInstallations, syncMembership } from './membership-sync.js';
 import { filesKey, type PolicyFileCache } from './policy-files.js';
 import { cachedReads } from './cached-reads.js';
-import { annotationsDigest, placement, publishReport, startCheckRun, type KnownRun, type PublishOptions } from './publish.js';
+import { annotationsDigest, openCheckRun, placement, publishReport, reusableRun, type KnownRun, type PublishOptions } from './publish.js';
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
 import { repoDataFromPayloads } from './repo-data.js';
@@ -318,18 +318,9 @@ async function evaluateAndReport(
     assertCurrent,
   };
   const previous = await latestDecision(o.sdb, slug, number);
-  let run = await reusableRun(o, pulls, slug, number, pull.headSha, previous);
-  if (run === undefined && o.inProgress !== false) {
-    const id = await startCheckRun(gh, ref, pull.headSha, publish);
-    if (id !== undefined) {
-      // Stored before evaluating, so that when this attempt fails (or the process dies) the retry, here or
-      // in another process, completes this run instead of opening another and leaving this one in_progress.
-      const opened = { repo: slug, headSha: pull.headSha, name: o.checkRunName, runId: id, decision: latestToken(previous, number), annotations: '', at: now() };
-      await saveCheckRun(o.sdb, opened);
-      pulls.rememberCheckRun(slug, pull.headSha, { id, decision: encodeShown(opened.decision, opened.annotations) });
-      run = { id, annotations: '', earlier: false };
-    }
-  }
+  const runs = { sdb: o.sdb, pulls, checkRunName: o.checkRunName };
+  let run = await reusableRun(runs, slug, number, pull.headSha, previous);
+  if (run === undefined && o.inProgress !== false) run = await openCheckRun(gh, ref, number, pull.headSha, previous, publish, runs);
   try {
     return await decideAndPublish(o, pulls, access, { ref, repoData: target.repoData, pull, commits }, run, previous, publish, job, log, now);
   } catch (err) {
@@ -346,37 +337,6 @@ async function evaluateAndReport(
     }
     throw err;
   }
-}
-
-/**
- * The PR's latest decision as a run records it; before the first, the PR itself (two PRs with one head
- * and no decision yet must not take each other's opened run).
- */
-function latestToken(previous: Decision | undefined, pr: number): string {
-  return previous === undefined ? `pr#${pr}` : decisionToken(previous);
-}
-
-/**
- * The run a later evaluation (or attempt) of a head goes on instead of opening another: the one last
- * completed for it, or opened `in_progress` by an attempt that failed, as long as nobody (another instance)
- * has reported on the PR since — the run must be recorded against the PR's latest decision, so an older run
- * never gets the update while a newer one is showing. This process's memo first; else the database (a
- * restart, another thread or process posted it). Its memo `decision` is `encodeShown` of the row's.
- */
-async function reusableRun(o: PipelineOptions, pulls: PullCache, slug: string, pr: number, headSha: string, previous: Decision | undefined): Promise<KnownRun | undefined> {
-  const token = latestToken(previous, pr);
-  const memo = pulls.checkRun(slug, headSha);
-  if (memo !== undefined) {
-    const shown = decodeShown(memo.decision);
-    if (shown.decision === token) return { id: memo.id, annotations: shown.annotations, earlier: true };
-  }
-  const stored = await storedCheckRun(o.sdb, slug, headSha, o.checkRunName);
-  if (stored?.decision === token) {
-    pulls.rememberCheckRun(slug, headSha, { id: stored.runId, decision: encodeShown(token, stored.annotations) });
-    return { id: stored.runId, annotations: stored.annotations, earlier: true };
-  }
-  if (memo !== undefined) pulls.forgetCheckRun(slug, headSha);
-  return undefined;
 }
 
 /**

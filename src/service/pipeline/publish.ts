@@ -4,11 +4,16 @@
  * `in_progress` before the first evaluation of a head starts so people see that work is under way; later
  * evaluations of that head update the same run (one write instead of two) — unless the run carries
  * annotations the report does not have: GitHub appends annotations on every update and offers no way to
- * remove one, so the report then goes on a new run, which GitHub shows as the head's latest.
+ * remove one, so the report then goes on a new run, which GitHub shows as the head's latest. Which run a
+ * head has, and what it shows, is remembered in this process and in the database (`RunMemory`).
  */
 import { createHash } from 'node:crypto';
+import type { ServiceDb } from '../db/connect.js';
+import { decodeShown, encodeShown, saveCheckRun, storedCheckRun } from '../store/check-runs.js';
+import type { Decision } from '../store/decisions.js';
 import type { Annotation, CheckRunWrite, PrGitHub, RepoRef } from './github-port.js';
 import { REEVALUATE_ACTION, type Report } from './check-output.js';
+import { decisionToken, type PullCache } from './pull-cache.js';
 
 /** GitHub accepts at most 50 annotations per create/update request and appends across updates. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -47,6 +52,59 @@ export function placement(run: KnownRun | undefined, report: Report): 'update' |
   const digest = annotationsDigest(report.check.annotations);
   if (run.annotations === digest) return digest === '' ? 'update' : 'keep';
   return run.annotations === '' ? 'update' : 'create';
+}
+
+/** Where the run of each head is remembered: this process's memo, then the database (store/check-runs.ts). */
+export interface RunMemory {
+  sdb: ServiceDb;
+  pulls: PullCache;
+  checkRunName: string;
+}
+
+/**
+ * The PR's latest decision as a run records it; before the first, the PR itself (two PRs with one head
+ * and no decision yet must not take each other's opened run).
+ */
+export function latestToken(previous: Decision | undefined, pr: number): string {
+  return previous === undefined ? `pr#${pr}` : decisionToken(previous);
+}
+
+/**
+ * The run a later evaluation (or attempt) of a head goes on instead of opening another: the one last
+ * completed for it, or opened `in_progress` by an attempt that failed, as long as nobody (another instance)
+ * has reported on the PR since — the run must be recorded against the PR's latest decision, so an older run
+ * never gets the update while a newer one is showing. This process's memo first; else the database (a
+ * restart, another thread or process posted it). The memo's `decision` is `encodeShown` like the row's.
+ */
+export async function reusableRun(m: RunMemory, slug: string, pr: number, headSha: string, previous: Decision | undefined): Promise<KnownRun | undefined> {
+  const token = latestToken(previous, pr);
+  const memo = m.pulls.checkRun(slug, headSha);
+  if (memo !== undefined) {
+    const shown = decodeShown(memo.decision);
+    if (shown.decision === token) return { id: memo.id, annotations: shown.annotations, earlier: true };
+  }
+  const stored = await storedCheckRun(m.sdb, slug, headSha, m.checkRunName);
+  if (stored?.decision === token) {
+    m.pulls.rememberCheckRun(slug, headSha, { id: stored.runId, decision: encodeShown(token, stored.annotations) });
+    return { id: stored.runId, annotations: stored.annotations, earlier: true };
+  }
+  if (memo !== undefined) m.pulls.forgetCheckRun(slug, headSha);
+  return undefined;
+}
+
+/**
+ * Opens the head's run `in_progress` and stores it before the evaluation starts, so that when this attempt
+ * fails (or the process dies) the retry, here or in another process, completes this run instead of opening
+ * another and leaving this one in_progress. Undefined in token mode.
+ */
+export async function openCheckRun(gh: PrGitHub, ref: RepoRef, pr: number, headSha: string, previous: Decision | undefined, o: PublishOptions, m: RunMemory): Promise<KnownRun | undefined> {
+  const id = await startCheckRun(gh, ref, headSha, o);
+  if (id === undefined) return undefined;
+  const slug = `${ref.owner}/${ref.repo}`;
+  const decision = latestToken(previous, pr);
+  await saveCheckRun(m.sdb, { repo: slug, headSha, name: m.checkRunName, runId: id, decision, annotations: '', at: o.now() });
+  m.pulls.rememberCheckRun(slug, headSha, { id, decision: encodeShown(decision, '') });
+  return { id, annotations: '', earlier: false };
 }
 
 export async function startCheckRun(gh: PrGitHub, ref: RepoRef, headSha: string, o: PublishOptions): Promise<number | undefined> {
