@@ -216,6 +216,9 @@ function classify(event: string, p: Obj, receivedAt: number, a: DeliveryAsk, o: 
       if ((action === 'opened' || action === 'reopened' || action === 'synchronize') && head && COMMIT_SHA.test(head)) {
         a.pushes.push({ sha: head, at: githubTime(pr?.updated_at) ?? receivedAt, source: `pull_request.${action}` });
       }
+      // A close goes to the PR's own job, so the job learns the PR is closed (its pull cache) and a
+      // comment or review queued before the close is not published on the closed PR.
+      if (action === 'closed') return addPr(a, num(pr?.number) ?? num(p.number)) ?? 'pull request closed: nothing will be reported';
       if (!action || !PR_ACTIONS.has(action)) return `pull_request.${action ?? '?'} does not change approvals`;
       if (str(pr?.state) === 'closed') return 'pull request is closed';
       return addPr(a, num(pr?.number) ?? num(p.number));

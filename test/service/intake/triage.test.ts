@@ -56,10 +56,11 @@ test('issue_comment: PR comments are queued; issues, closed PRs and our own mess
 });
 
 test('pull_request: actions that evaluate or record a push time are queued; the rest are not', () => {
-  for (const action of ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft']) {
+  // `closed` too: the PR's own job learns the PR is closed, so nothing queued before is published on it.
+  for (const action of ['opened', 'reopened', 'synchronize', 'edited', 'ready_for_review', 'converted_to_draft', 'closed']) {
     assert.equal(verdict('pull_request', { action, number: 4, repository, pull_request: pr() }), 'queue', action);
   }
-  for (const action of ['labeled', 'assigned', 'closed', 'review_requested', 'locked', undefined]) {
+  for (const action of ['labeled', 'assigned', 'review_requested', 'locked', undefined]) {
     assert.equal(verdict('pull_request', { action, number: 4, repository, pull_request: pr() }), 'drop', String(action));
   }
   // A synchronize on a closed PR evaluates nothing but records when its head was pushed: queued.

@@ -34,10 +34,9 @@ test('pull_request: edited, ready_for_review and converted_to_draft evaluate wit
   }
 });
 
-test('pull_request: closed, labeled and closed-state PRs ask for nothing', () => {
+test('pull_request: labeled and closed-state PRs ask for nothing; a close goes to the PR\'s job (which reports nothing)', () => {
   const t = jobTargets(
     [
-      d('pull_request', { action: 'closed', repository, pull_request: { number: 1, state: 'closed', head: { sha: SHA } } }),
       d('pull_request', { action: 'labeled', repository, pull_request: { number: 2 } }),
       d('pull_request', { action: 'edited', repository, pull_request: { number: 4, state: 'closed' } }),
       d('pull_request', { repository, pull_request: { number: 5 } }),
@@ -45,9 +44,17 @@ test('pull_request: closed, labeled and closed-state PRs ask for nothing', () =>
     O,
   );
   assert.equal(t.prs.size, 0);
-  assert.equal(t.ignored.length, 4);
-  assert.match(t.ignored[0].why, /closed does not change/);
-  assert.match(t.ignored[2].why, /closed/);
+  assert.equal(t.ignored.length, 3);
+  assert.match(t.ignored[0].why, /labeled does not change/);
+  assert.match(t.ignored[1].why, /closed/);
+  // The close reaches the PR's own job: its pull cache learns the state, and a comment or review queued
+  // before the close is then not published on the closed PR (the handler skips closed PRs).
+  const closed = jobTargets([d('pull_request', { action: 'closed', repository, pull_request: { number: 1, state: 'closed', head: { sha: SHA } } })], O);
+  assert.deepEqual(prsOf(closed), { 'acme/widgets': [1] });
+  assert.deepEqual(closed.pushes, [], 'a close is no push');
+  const nameless = jobTargets([d('pull_request', { action: 'closed', repository, pull_request: { state: 'closed' } })], O);
+  assert.equal(nameless.prs.size, 0);
+  assert.equal(nameless.ignored[0].why, 'no pull request number');
 });
 
 test('pull_request: the number falls back to the top-level number; bad numbers are refused', () => {
