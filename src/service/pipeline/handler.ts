@@ -24,6 +24,7 @@ import type { MembershipCache } from './membership-cache.js';
 import { announceCacheChanges, installationKey, installationOfKey, revokedInstallations, syncMembership } from './membership-sync.js';
 import { filesKey, type PolicyFileCache } from './policy-files.js';
 import { cachedReads } from './cached-reads.js';
+import { orNull } from './octokit-port.js';
 import { annotationsDigest, openCheckRun, placement, publishReport, reusableRun, type KnownRun, type PublishOptions } from './publish.js';
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
@@ -224,7 +225,7 @@ async function loadPull(
   { ref, number, deliveries }: EvalTarget,
   job: ClaimedJob,
   log: Logger,
-): Promise<{ pull: PullData; commits: CommitData[] | undefined }> {
+): Promise<{ pull: PullData; commits: CommitData[] | undefined } | undefined> {
   const slug = `${ref.owner}/${ref.repo}`;
   let commits: CommitData[] | undefined;
   if (job.prKey === `${slug.toLowerCase()}#${number}`) {
@@ -235,7 +236,9 @@ async function loadPull(
       log.debug({ cached: cached.headSha, listed: commits.at(-1)?.sha }, 'the PR head moved since it was cached; fetching the PR');
     } else if (cached !== undefined) return { pull: cached, commits: undefined };
   }
-  const pull = await gh.pull(ref, number);
+  const pull = await orNull(gh.pull(ref, number));
+  // Gone (deleted repository, transferred, a hand-made delivery): retrying cannot help.
+  if (pull === null) return undefined;
   pulls.remember(slug, pull);
   return { pull, commits: commits !== undefined && commits.at(-1)?.sha === pull.headSha ? commits : undefined };
 }
@@ -300,7 +303,12 @@ async function evaluateAndReport(
 ): Promise<PrOutcome['kind'] | undefined> {
   const { ref, number } = target;
   const slug = `${ref.owner}/${ref.repo}`;
-  const { pull, commits } = await loadPull(pulls, access.gh, target, job, log);
+  const loaded = await loadPull(pulls, access.gh, target, job, log);
+  if (loaded === undefined) {
+    log.info('GitHub does not know this pull request (404); nothing to report');
+    return undefined;
+  }
+  const { pull, commits } = loaded;
   const gh = cachedReads(access.gh, { pulls, pull, policyFiles: o.policyFiles, changesSeen: () => o.membership.changesSeen ?? -1, reader: access.enablingUser, now });
   access = { ...access, gh };
   if (pull.state !== 'open') {

@@ -291,3 +291,21 @@ test('hand-made deliveries with hostile payloads are answered and break nothing'
     assert.deepEqual(w.jobErrors, []);
   });
 });
+
+test('a delivery about a pull request GitHub does not know (404) is done at once, not retried to the attempt limit', async () => {
+  await withWorld({}, async (w) => {
+    const pr = await w.openPull();
+    await w.comment(pr.number, 'bob', 'I approve');
+    const comment = lastPayload(w, 'issue_comment', 'created');
+    const issue = comment.issue as Record<string, unknown>;
+    const before = w.jobs.length;
+    // The same comment, about a PR number that does not exist (a deleted repository's, or a forged one).
+    assert.equal(await sendWebhook(w, 'issue_comment', { ...comment, issue: { ...issue, number: 9999 } }), 202);
+    const job = w.jobs.slice(before).find((j) => j.deliveries.includes('issue_comment.created'));
+    assert.ok(job, 'the delivery ran as a job');
+    assert.deepEqual(w.jobErrors, [], 'no failure, so no retry');
+    const rows = await w.sdb.db.selectFrom('deliveries').select(['status', 'attempts']).where('pr_key', '=', `${REPO}#9999`).execute();
+    assert.deepEqual(rows.map((r) => [r.status, r.attempts]), [['done', 1]]);
+    assert.equal((await w.status(pr.number))?.description, 'approved by bob', 'the real PR is untouched');
+  });
+});
