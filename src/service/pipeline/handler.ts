@@ -11,8 +11,7 @@ import type { ClaimedJob } from '../queue/queue.js';
 import type { JobContext } from '../queue/worker.js';
 import type { JobEvaluator, ParsedDelivery } from '../handle-job.js';
 import { countGitHubCalls, type CallCounter } from '../github/call-count.js';
-import { decisionsFor, isEchoOfLatestDecision, latestDecision, recordDecision } from '../store/decisions.js';
-import { obj, str } from '../payload.js';
+import { isEchoOfLatestDecision, latestDecision, recordDecision } from '../store/decisions.js';
 import { pushTime, recordPushTime } from '../store/push-times.js';
 import { encodeShown, saveCheckRun, type StoredCheckRun } from '../store/check-runs.js';
 import { authorAffirmComment } from '../../policy/actions/notifications.js';
@@ -24,7 +23,8 @@ import type { MembershipCache } from './membership-cache.js';
 import { announceCacheChanges, installationKey, installationOfKey, revokedInstallations, syncMembership } from './membership-sync.js';
 import { filesKey, type PolicyFileCache } from './policy-files.js';
 import { cachedReads } from './cached-reads.js';
-import { orNull } from './octokit-port.js';
+import { loadPull } from './load-pull.js';
+import { isOurOwnStatus, logStatusCorrection } from './status-correction.js';
 import { annotationsDigest, openCheckRun, placement, publishReport, reusableRun, type KnownRun, type PublishOptions } from './publish.js';
 import { decisionToken, PullCache } from './pull-cache.js';
 import type { Decision } from '../store/decisions.js';
@@ -212,78 +212,13 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
   };
 }
 
-/**
- * The PR as the evaluation needs it. A job of this PR's own key made of payloads the cache can stand on
- * (comments, pull_request events) uses the cached record; its head is checked against the PR's commit list
- * (which the evaluation reads anyway, usually as a free 304): a push whose `synchronize` is still on its way,
- * or was handled by another instance, shows there, and then the PR is fetched. Otherwise the PR is fetched,
- * and remembered.
- */
-async function loadPull(
-  pulls: PullCache,
-  gh: PrGitHub,
-  { ref, number, deliveries }: EvalTarget,
-  job: ClaimedJob,
-  log: Logger,
-): Promise<{ pull: PullData; commits: CommitData[] | undefined } | undefined> {
-  const slug = `${ref.owner}/${ref.repo}`;
-  let commits: CommitData[] | undefined;
-  if (job.prKey === `${slug.toLowerCase()}#${number}`) {
-    const cached = pulls.apply(slug, number, deliveries);
-    if (cached !== undefined && cached.state === 'open') {
-      commits = await gh.commits(ref, number);
-      if (commits.at(-1)?.sha === cached.headSha) return { pull: cached, commits };
-      log.debug({ cached: cached.headSha, listed: commits.at(-1)?.sha }, 'the PR head moved since it was cached; fetching the PR');
-    } else if (cached !== undefined) return { pull: cached, commits: undefined };
-  }
-  const pull = await orNull(gh.pull(ref, number));
-  // Gone (deleted repository, transferred, a hand-made delivery): retrying cannot help.
-  if (pull === null) return undefined;
-  pulls.remember(slug, pull);
-  return { pull, commits: commits !== undefined && commits.at(-1)?.sha === pull.headSha ? commits : undefined };
-}
-
 /** The job carries a comment or a review: the evaluation answers someone's feedback. */
 function answersFeedback(job: ClaimedJob): boolean {
   return job.deliveries.some((d) => d.event === 'issue_comment' || d.event === 'pull_request_review');
 }
 
-/** True when a status in our context says what checks-out last decided for that PR's head. */
-async function isOurOwnStatus(sdb: ServiceDb, repo: string, pr: number, sha: string, claimed: { state: string; description: string }): Promise<boolean> {
-  const d = await latestDecision(sdb, repo, pr);
-  return d !== undefined && d.headSha === sha && d.state === claimed.state && d.description === claimed.description;
-}
-
-/**
- * Issue #4: a status in our context posted by anyone else is overwritten with the true state, and logged
- * (a warning naming who posted it, from the `status` delivery's `sender`). A late echo of one of our own
- * earlier statuses on that head is re-evaluated too, but is no forgery: debug only.
- */
-async function logStatusCorrection(
-  o: PipelineOptions,
-  log: Logger,
-  s: ShaTarget & { claimed: NonNullable<ShaTarget['claimed']> },
-  prs: number[],
-  deliveries: readonly ParsedDelivery[],
-): Promise<void> {
-  const { state, description } = s.claimed;
-  for (const n of prs) {
-    const ours = await decisionsFor(o.sdb, s.repo, n);
-    if (ours.some((d) => d.headSha === s.sha && d.state === state && d.description === description)) {
-      log.debug({ repo: s.repo, pr: n, sha: s.sha, state }, 'late echo of an earlier status of ours; re-evaluating');
-      return;
-    }
-  }
-  const posts = deliveries.filter((d) => d.event === 'status' && d.payload.sha === s.sha && d.payload.context === o.statusContext && d.payload.state === state && d.payload.description === description);
-  const senders = [...new Set(posts.map((d) => str(obj(d.payload.sender)?.login) ?? null))];
-  log.warn(
-    { repo: s.repo, sha: s.sha, prs, forged: { state, description }, postedBy: senders.length === 1 ? senders[0] : senders, deliveries: posts.map((d) => d.id) },
-    `status ${o.statusContext} not posted by checks-out (by ${senders.map((x) => x ?? 'unknown sender').join(', ') || 'unknown sender'}); overwriting it with the true state`,
-  );
-}
-
 /** One PR to evaluate, with what the job's payloads already say about it. */
-interface EvalTarget {
+export interface EvalTarget {
   ref: RepoRef;
   number: number;
   /** From a payload's `repository`; undefined: read it from GitHub. */
