@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { pino } from 'pino';
-import { createLocalGitHub, type LocalGitHub } from '../../src/local-github/server.js';
+import type { LocalGitHub } from '../../src/local-github/server.js';
 import { loadConfig } from '../../src/service/config/load.js';
 import { shardOf } from '../../src/service/db/shard.js';
 import { HANDLED_EVENTS } from '../../src/service/intake/app.js';
@@ -20,6 +20,7 @@ import { generateSecretKey } from '../../src/service/secrets.js';
 import { startService, type RunningService, type StartOptions } from '../../src/service/server.js';
 import { pipelineThreads } from '../../src/service/threads/pipeline-thread.js';
 import { CONTEXT, ORG, REPO, withWorld } from './e2e/harness.js';
+import { serveEnv, settleService } from './e2e/serve-env.js';
 
 // ---------------------------------------------------------------------------------------------------
 // GET /metrics
@@ -195,68 +196,40 @@ interface Served {
 }
 
 async function serve(extraEnv: Record<string, string>, start: Omit<StartOptions, 'logger'> & { logger?: StartOptions['logger'] }): Promise<Served> {
-  const dir = mkdtempSync(join(tmpdir(), 'checks-out-obs-'));
-  const lg = createLocalGitHub();
-  const closeAll = async (service?: RunningService) => {
+  const gh = await serveEnv({ dirPrefix: 'checks-out-obs-' });
+  let service: RunningService | undefined;
+  const closeAll = async () => {
     await service?.stop(2000).catch(() => {});
-    await lg.webhooks.idle().catch(() => {});
-    await lg.close().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    await gh.cleanup();
   };
   try {
-    const { api_url, web_url } = await lg.start(0, '127.0.0.1');
-    const admin = lg.admin;
-    for (const u of ['alice', 'bob', 'carol', 'owner']) admin.createUser(u);
-    admin.createOrg(ORG, { admins: ['owner'], members: ['alice', 'bob', 'carol'] });
-    admin.createRepo(REPO, { files: { 'README.md': 'widgets\n', '.checks-out': '{ approvals: [ { match: "all[count=1,self=false]" } ] }\n', MAINTAINERS: 'alice\nbob\ncarol\n' } });
-    for (const u of ['alice', 'bob', 'carol']) admin.setCollaborator(REPO, u, 'write');
-    const secret = randomBytes(16).toString('hex');
-    const app = admin.createApp('checks-out', { webhook_url: null, webhook_secret: secret });
-    const env = {
-      GITHUB_APP_ID: String(app.id),
-      GITHUB_APP_PRIVATE_KEY: app.private_key,
-      GITHUB_WEBHOOK_SECRET: secret,
-      GITHUB_URL: web_url,
-      GITHUB_API_URL: api_url,
-      DB_SOURCE: join(dir, 'service.sqlite'),
-      SERVER_ADDR: '127.0.0.1:0',
-      CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    };
+    const env: Record<string, string> = { ...gh.env, LOG_LEVEL: 'warn', ...extraEnv };
     const { config, errors } = loadConfig(env);
     assert.deepEqual(errors ?? [], []);
     assert.ok(config);
-    const service = await startService(config, { logger: pino({ level: 'silent' }), ...start });
-    app.webhook_url = `${service.url}/hook`;
-    const installationId = admin.install(app.id, ORG, 'all').id;
-    const settle = async () => {
-      let quiet = 0;
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        await lg.webhooks.idle();
-        const d = await service.queue.depth();
-        if (d.pending + d.running === 0 && ++quiet >= 2) return;
-        if (d.pending + d.running > 0) quiet = 0;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error('the service did not settle');
-    };
+    const running = await startService(config, { logger: pino({ level: 'silent' }), ...start });
+    service = running;
+    gh.app.webhook_url = `${running.url}/hook`;
+    const installationId = gh.lg.admin.install(gh.app.id, ORG, 'all').id;
+    const settle = () => settleService(gh.lg, async () => {
+      const d = await running.queue.depth();
+      return d.pending + d.running;
+    });
     await settle();
     return {
-      lg,
-      service,
+      lg: gh.lg,
+      service: running,
       installationId,
-      apiUrl: api_url,
+      apiUrl: gh.apiUrl,
       env,
       settle,
       async openPull(branch) {
-        admin.push(REPO, { branch, files: { [`src/${branch}.ts`]: 'export {};\n' }, author: 'alice' });
-        const n = admin.openPull(REPO, { author: 'alice', title: `Change ${branch}`, head: branch }).number;
+        gh.lg.admin.push(REPO, { branch, files: { [`src/${branch}.ts`]: 'export {};\n' }, author: 'alice' });
+        const n = gh.lg.admin.openPull(REPO, { author: 'alice', title: `Change ${branch}`, head: branch }).number;
         await settle();
         return n;
       },
-      close: () => closeAll(service),
+      close: closeAll,
     };
   } catch (err) {
     await closeAll();

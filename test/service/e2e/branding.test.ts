@@ -6,18 +6,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { checksFor } from '../../../src/local-github/checks/index.js';
-import { createLocalGitHub, type LocalGitHub } from '../../../src/local-github/server.js';
+import type { LocalGitHub } from '../../../src/local-github/server.js';
 import { loadConfig } from '../../../src/service/config/load.js';
 import { makePipelineHandler } from '../../../src/service/pipeline/service-handler.js';
-import { generateSecretKey } from '../../../src/service/secrets.js';
 import { startService, type RunningService } from '../../../src/service/server.js';
 import { testLogger } from '../helpers/logger.js';
+import { serveEnv, settleService } from './serve-env.js';
 
 const ORG = 'acme';
 const REPO = `${ORG}/widgets`;
@@ -40,69 +37,42 @@ interface Branded {
 
 /** The local GitHub with acme/widgets, and the service as `serve` assembles it from a branded environment. */
 async function startBranded(): Promise<Branded> {
-  const dir = mkdtempSync(join(tmpdir(), 'checks-out-brand-'));
-  const lg = createLocalGitHub();
+  const gh = await serveEnv({
+    dirPrefix: 'checks-out-brand-',
+    users: ['alice', 'bob', 'carol', 'mallory'],
+    members: ['alice', 'bob', 'carol'],
+    appName: BRAND,
+    files: {
+      'README.md': 'widgets\n',
+      // The branded service reads `.gatekeeper`; `.checks-out` (which would approve with one) is not its file.
+      [`.${BRAND}`]: '{ approvals: [ { name: "gate", match: "all[count=2,self=false]" } ] }\n',
+      '.checks-out': '{ approvals: [ { name: "not-ours", match: "all[count=1,self=false]" } ] }\n',
+      MAINTAINERS: 'alice\nbob\ncarol\n',
+    },
+  });
   let service: RunningService | undefined;
   const close = async () => {
     await service?.stop(2000).catch(() => {});
-    await lg.webhooks.idle().catch(() => {});
-    await lg.close().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    await gh.cleanup();
   };
   try {
-    const { api_url, web_url } = await lg.start(0, '127.0.0.1');
-    const admin = lg.admin;
-    for (const u of ['alice', 'bob', 'carol', 'mallory', 'owner']) admin.createUser(u);
-    admin.createOrg(ORG, { admins: ['owner'], members: ['alice', 'bob', 'carol'] });
-    admin.createRepo(REPO, {
-      files: {
-        'README.md': 'widgets\n',
-        // The branded service reads `.gatekeeper`; `.checks-out` (which would approve with one) is not its file.
-        [`.${BRAND}`]: '{ approvals: [ { name: "gate", match: "all[count=2,self=false]" } ] }\n',
-        '.checks-out': '{ approvals: [ { name: "not-ours", match: "all[count=1,self=false]" } ] }\n',
-        MAINTAINERS: 'alice\nbob\ncarol\n',
-      },
-    });
-    for (const u of ['alice', 'bob', 'carol', 'mallory']) admin.setCollaborator(REPO, u, 'write');
-    const secret = randomBytes(16).toString('hex');
-    const app = admin.createApp(BRAND, { webhook_url: null, webhook_secret: secret });
-    const { config, errors } = loadConfig({
-      GITHUB_APP_ID: String(app.id),
-      GITHUB_APP_PRIVATE_KEY: app.private_key,
-      GITHUB_WEBHOOK_SECRET: secret,
-      GITHUB_URL: web_url,
-      GITHUB_API_URL: api_url,
-      DB_SOURCE: join(dir, 'service.sqlite'),
-      SERVER_ADDR: '127.0.0.1:0',
-      CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-      BRANDING_NAME: BRAND,
-      BRANDING_SHORT_NAME: SHORT,
-      CHECK_RUN_NAME: RUN_NAME,
-    });
+    const { config, errors } = loadConfig({ ...gh.env, BRANDING_NAME: BRAND, BRANDING_SHORT_NAME: SHORT, CHECK_RUN_NAME: RUN_NAME });
     assert.deepEqual(errors ?? [], []);
     assert.ok(config);
     assert.deepEqual([config.branding, config.checkRunName], [{ name: BRAND, shortName: SHORT }, RUN_NAME]);
-    service = await startService(config, {
+    const running = await startService(config, {
       logger: testLogger,
       makeHandler: (deps) => makePipelineHandler(deps, { wake: deps.wake, client: { throttling: false, retryAfterBaseMs: 1 } }),
     });
-    app.webhook_url = `${service.url}/hook`;
-    const installationId = admin.install(app.id, ORG, 'all').id;
-    const running = service;
-    const settle = async () => {
-      let quiet = 0;
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline) {
-        await lg.webhooks.idle();
-        const d = await running.queue.depth();
-        if (d.pending + d.running > 0) quiet = 0;
-        else if (++quiet >= 2) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error('the service did not settle');
-    };
+    service = running;
+    gh.app.webhook_url = `${running.url}/hook`;
+    const installationId = gh.lg.admin.install(gh.app.id, ORG, 'all').id;
+    const settle = () => settleService(gh.lg, async () => {
+      const d = await running.queue.depth();
+      return d.pending + d.running;
+    });
     await settle();
-    return { lg, service, apiUrl: api_url, secret, installationId, settle, close };
+    return { lg: gh.lg, service: running, apiUrl: gh.apiUrl, secret: gh.secret, installationId, settle, close };
   } catch (err) {
     await close();
     throw err;

@@ -8,13 +8,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { Octokit } from '@octokit/rest';
@@ -24,8 +22,8 @@ import type { ServiceDb } from '../../../src/service/db/connect.js';
 import { generateSecretKey } from '../../../src/service/secrets.js';
 import { testDatabases, type TestDatabaseKind, type TestDb } from '../helpers/databases.js';
 import { CONTEXT, DEFAULT_CONFIG, ORG, REPO, RUN_NAME } from './harness.js';
+import { spawnServe } from './serve-env.js';
 
-const bin = fileURLToPath(new URL('../../../bin/checks-out.js', import.meta.url));
 const [owner, repo] = REPO.split('/');
 /** An evaluation reads the reviews before deciding, and posts the status last. */
 const READ_REVIEWS = { method: 'GET', path: '/repos/acme/widgets/pulls/*/reviews' };
@@ -65,9 +63,6 @@ async function setUp(kind: TestDatabaseKind): Promise<Setup> {
   const db = await kind.create();
   const { driver, source } = await dbSource(kind, db.sdb);
   const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    NODE_OPTIONS: '--no-deprecation',
     LOG_LEVEL: 'error',
     SERVER_ADDR: '127.0.0.1:0',
     GITHUB_APP_ID: String(app.id),
@@ -88,16 +83,7 @@ async function setUp(kind: TestDatabaseKind): Promise<Setup> {
 
 /** Starts `checks-out serve` and points the app's webhook at it. */
 async function serve(s: Setup): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [bin, 'serve'], { cwd: s.dir, env: s.env, stdio: ['ignore', 'pipe', 'inherit'] });
-  // Every line is read (the pipe never fills) until the process ends.
-  const lines = createInterface({ input: child.stdout! });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.on('line', (line) => {
-      const m = /^checks-out listening on (\S+)/.exec(line);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}) before listening`)));
-  });
+  const { child, url } = await spawnServe(s.env, s.dir);
   s.app.webhook_url = `${url}/hook`;
   return child;
 }

@@ -16,17 +16,6 @@ import { sendWebhook } from './send-webhook.js';
 
 const [owner, repo] = REPO.split('/');
 
-/** Runs `fn` while the app's webhook points nowhere: GitHub records no delivery, the service sees nothing. */
-async function unseen(w: World, fn: () => Promise<unknown>): Promise<void> {
-  const url = w.app!.webhook_url;
-  w.app!.webhook_url = null;
-  try {
-    await fn();
-  } finally {
-    w.app!.webhook_url = url;
-  }
-}
-
 /** The payload of the latest delivery GitHub sent for `event.action`, as JSON. */
 function lastPayload(w: World, event: string, action: string): Record<string, unknown> {
   const d = [...w.lg.state.deliveries.values()].reverse().find((x) => x.event === event && x.action === action);
@@ -115,7 +104,7 @@ test('a review queued before the PR was closed but evaluated after: nothing is p
 test('ready_for_review (hand-made from a real delivery) evaluates the PR', async () => {
   await withWorld({}, async (w) => {
     const pr = await w.openPull();
-    await unseen(w, () => w.comment(pr.number, 'bob', 'I approve'));
+    await w.unseen(() => w.comment(pr.number, 'bob', 'I approve'));
     assert.equal((await w.status(pr.number))?.description, 'no approvals received', 'the approval was not delivered');
 
     const payload = { ...lastPayload(w, 'pull_request', 'opened'), action: 'ready_for_review' };
@@ -131,7 +120,7 @@ test('pull_request_review.edited (hand-made from a real delivery) evaluates the 
   await withWorld({}, async (w) => {
     const pr = await w.openPull();
     await w.review(pr.number, 'carol', 'COMMENT', 'looking');
-    await unseen(w, () => w.comment(pr.number, 'bob', 'I approve'));
+    await w.unseen(() => w.comment(pr.number, 'bob', 'I approve'));
     assert.equal((await w.status(pr.number))?.description, 'no approvals received');
 
     const submitted = lastPayload(w, 'pull_request_review', 'submitted');
@@ -218,7 +207,7 @@ for (const kind of testDatabases()) {
   test(`the same delivery posted twice while it is still queued is queued once and evaluated once (${kind.name})`, { skip: kind.skip }, async () => {
     await withWorld({ db: kind }, async (w) => {
       const pr = await w.openPull();
-      await unseen(w, () => w.comment(pr.number, 'bob', 'I approve'));
+      await w.unseen(() => w.comment(pr.number, 'bob', 'I approve'));
       const decisions = await w.decisionCount(pr.number);
       await w.pauseWorkers();
       const body = JSON.stringify({ ...lastPayload(w, 'pull_request', 'opened'), action: 'edited', changes: {} });

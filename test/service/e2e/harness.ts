@@ -289,6 +289,18 @@ export class World {
     return t;
   }
 
+  /** Runs `fn` while the app's webhook points nowhere: GitHub records no delivery, the service sees nothing. */
+  async unseen(fn: () => Promise<unknown>): Promise<void> {
+    if (!this.app) throw new Error('unseen() needs App mode');
+    const url = this.app.webhook_url;
+    this.app.webhook_url = null;
+    try {
+      await fn();
+    } finally {
+      this.app.webhook_url = url;
+    }
+  }
+
   /** An Octokit acting as a person (for actions the admin fixtures do not offer). */
   as(login: string): Octokit {
     return new Octokit({ baseUrl: this.apiUrl, auth: this.token(login), log: { debug() {}, info() {}, warn() {}, error() {} } });

@@ -6,18 +6,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
-import { createLocalGitHub, type LocalGitHub } from '../../../src/local-github/server.js';
+import type { LocalGitHub } from '../../../src/local-github/server.js';
 import { openDatabase, type ServiceDb } from '../../../src/service/db/connect.js';
-import { generateSecretKey } from '../../../src/service/secrets.js';
 import { ORG, REPO, withWorld, type World } from './harness.js';
+import { serveEnv, settleService, spawnServe } from './serve-env.js';
 
 // ---------------------------------------------------------------------------------------------------
 // The decision log
@@ -213,8 +207,6 @@ test('decision log: a decision made in a follow-up job leads back to the webhook
 // Logs: `checks-out serve` as its own process (intake on the main thread, jobs in a worker thread, both
 // logging pino JSON lines to stdout), against a local GitHub of our own.
 
-const bin = fileURLToPath(new URL('../../../bin/checks-out.js', import.meta.url));
-
 interface Served {
   lg: LocalGitHub;
   env: Record<string, string>;
@@ -225,8 +217,7 @@ interface Served {
 }
 
 async function serveProcess(extraEnv: Record<string, string>): Promise<Served> {
-  const dir = mkdtempSync(join(tmpdir(), 'checks-out-logs-'));
-  const lg = createLocalGitHub();
+  const gh = await serveEnv({ dirPrefix: 'checks-out-logs-' });
   let child: ChildProcess | undefined;
   let sdb: ServiceDb | undefined;
   const close = async () => {
@@ -235,63 +226,21 @@ async function serveProcess(extraEnv: Record<string, string>): Promise<Served> {
       await once(child, 'exit');
     }
     await sdb?.close().catch(() => {});
-    await lg.webhooks.idle().catch(() => {});
-    await lg.close().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
+    await gh.cleanup();
   };
   try {
-    const { api_url, web_url } = await lg.start(0, '127.0.0.1');
-    const admin = lg.admin;
-    for (const u of ['alice', 'bob', 'carol', 'owner']) admin.createUser(u);
-    admin.createOrg(ORG, { admins: ['owner'], members: ['alice', 'bob', 'carol'] });
-    admin.createRepo(REPO, { files: { 'README.md': 'widgets\n', '.checks-out': '{ approvals: [ { match: "all[count=1,self=false]" } ] }\n', MAINTAINERS: 'alice\nbob\ncarol\n' } });
-    for (const u of ['alice', 'bob', 'carol']) admin.setCollaborator(REPO, u, 'write');
-    const secret = randomBytes(16).toString('hex');
-    const app = admin.createApp('checks-out', { webhook_url: null, webhook_secret: secret });
-    const env = {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_OPTIONS: '--no-deprecation',
-      GITHUB_APP_ID: String(app.id),
-      GITHUB_APP_PRIVATE_KEY: app.private_key,
-      GITHUB_WEBHOOK_SECRET: secret,
-      GITHUB_URL: web_url.replace(/\/+$/, ''),
-      GITHUB_API_URL: api_url,
-      DB_SOURCE: join(dir, 'service.sqlite'),
-      SERVER_ADDR: '127.0.0.1:0',
-      CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-      LOG_LEVEL: 'debug',
-      ...extraEnv,
-    };
-    const proc = spawn(process.execPath, [bin, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    child = proc;
+    const env: Record<string, string> = { ...gh.env, LOG_LEVEL: 'debug', ...extraEnv };
     const out: string[] = [];
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: proc.stdout! }).on('line', (line) => {
-        out.push(line);
-        const m = /^checks-out listening on (\S+)/.exec(line);
-        if (m) resolve(m[1]);
-      });
-      proc.once('exit', (code, signal) => reject(new Error(`serve exited (${code ?? signal}) before listening`)));
-    });
-    app.webhook_url = `${url}/hook`;
+    const started = await spawnServe(env, gh.dir, (line) => out.push(line));
+    child = started.child;
+    gh.app.webhook_url = `${started.url}/hook`;
     const db = openDatabase('sqlite', env.DB_SOURCE);
     sdb = db;
-    const settle = async () => {
-      let quiet = 0;
-      const deadline = Date.now() + 90_000;
-      while (Date.now() < deadline) {
-        await lg.webhooks.idle();
-        const open = await db.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'running']).execute();
-        if (open.length > 0) quiet = 0;
-        else if (++quiet >= 2) return;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error('the service did not settle');
-    };
-    admin.install(app.id, ORG, 'all');
+    const busy = async () => (await db.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'running']).execute()).length;
+    const settle = () => settleService(gh.lg, busy, 90_000);
+    gh.lg.admin.install(gh.app.id, ORG, 'all');
     await settle();
-    return { lg, env, out, settle, close };
+    return { lg: gh.lg, env, out, settle, close };
   } catch (err) {
     await close();
     throw err;

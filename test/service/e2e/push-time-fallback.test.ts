@@ -9,17 +9,6 @@ import { REPO, withWorld, type World } from './harness.js';
 
 const [owner, repo] = REPO.split('/');
 
-/** Runs `fn` while the app's webhook points nowhere: GitHub records no delivery, the service sees nothing. */
-async function unseen(w: World, fn: () => Promise<unknown>): Promise<void> {
-  const url = w.app!.webhook_url;
-  w.app!.webhook_url = null;
-  try {
-    await fn();
-  } finally {
-    w.app!.webhook_url = url;
-  }
-}
-
 async function committerDate(w: World, sha: string): Promise<string> {
   const { data } = await w.as('owner').rest.git.getCommit({ owner, repo, commit_sha: sha });
   return new Date(data.committer.date).toISOString();
@@ -37,7 +26,7 @@ function fallbackLine(at: string, sha: string): RegExp {
 test('a PR opened before the hook reached the service: the cutoff is the committer date, and the summary says so', async () => {
   await withWorld({}, async (w) => {
     let number = 0;
-    await unseen(w, async () => {
+    await w.unseen(async () => {
       number = (await w.openPull()).number;
     });
     const sha = w.headSha(number);
@@ -62,7 +51,7 @@ test('an unseen push after an approval: the new commit\'s committer date still r
     assert.equal((await w.status(pr.number))?.description, 'approved by bob');
 
     let sha = '';
-    await unseen(w, async () => {
+    await w.unseen(async () => {
       sha = await w.push('feature', { 'src/feature.ts': 'export const x = 2;\n' });
     });
     assert.equal(w.headSha(pr.number), sha);
@@ -88,7 +77,7 @@ test('an unseen push of a backdated commit: the fallback trusts the committer da
     assert.equal((await w.status(pr.number))?.description, 'approved by bob');
 
     const who = { name: 'alice', email: 'alice@example.com', date: longAgo };
-    await unseen(w, () =>
+    await w.unseen(() =>
       w.rest(() =>
         w.as('alice').rest.repos.createOrUpdateFileContents({
           owner,
