@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import type { Selectable } from 'kysely';
 import type { LocalGitHub } from '../../../src/local-github/server.js';
+import type { DecisionsTable } from '../../../src/service/db/schema.js';
 import { openDatabase, type ServiceDb } from '../../../src/service/db/connect.js';
 import { ORG, REPO, withWorld, type World } from './harness.js';
 import { serveEnv, settleService, spawnServe } from './serve-env.js';
@@ -16,17 +18,7 @@ import { serveEnv, settleService, spawnServe } from './serve-env.js';
 // ---------------------------------------------------------------------------------------------------
 // The decision log
 
-interface DecisionRow {
-  head_sha: string;
-  policy: string | null;
-  approvers: string;
-  disapprovers: string;
-  config_hash: string | null;
-  state: string;
-  description: string;
-  decided_at: number;
-  deliveries: string;
-}
+type DecisionRow = Omit<Selectable<DecisionsTable>, 'id' | 'repo' | 'pr_number'>;
 
 async function decisionRows(w: World, pr: number): Promise<DecisionRow[]> {
   return w.sdb.db
