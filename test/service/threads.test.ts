@@ -175,3 +175,33 @@ test('LOG_STATS_PERIOD: the service logs an activity line counting deliveries th
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('/metrics while a worker thread is too busy to answer shows its last answer, so its counters never go backwards', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'checks-out-threads-'));
+  const secret = 'busy-secret';
+  const config = offlineConfig(dir, secret, { WORKER_THREADS: '1' });
+  const events: { started?: string[]; done?: string[] }[] = [];
+  const service = await startService(config, {
+    logger: testLogger,
+    threaded: { module: new URL('./fixtures/blocking-thread-handler.ts', import.meta.url).href, data: { blockMs: 4000 }, onEvent: (e) => events.push(e as (typeof events)[number]) },
+  });
+  const jobs = async () => {
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    return Number(/^checksout_job_duration_seconds_count\{outcome="success"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  };
+  try {
+    assert.equal((await postComment(service.url, secret, 'quick-1', 1)).status, 202);
+    await until('the first job', () => events.find((e) => e.done?.includes('quick-1')));
+    const before = await until('the thread to count its job', async () => ((await jobs()) >= 1 ? jobs() : undefined));
+    assert.equal(before, 1);
+    assert.equal((await postComment(service.url, secret, 'block-1', 2)).status, 202);
+    await until('the blocking job to start', () => events.find((e) => e.started?.includes('block-1')));
+    // The thread is busy for seconds; the scrape waits a second for it, then shows what it last said.
+    assert.equal(await jobs(), before, 'the busy thread\'s finished job is still counted');
+    await until('the blocking job to end', () => events.find((e) => e.done?.includes('block-1')));
+    assert.equal(await until('the thread to answer again', async () => ((await jobs()) >= 2 ? jobs() : undefined)), 2);
+  } finally {
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -31,6 +31,8 @@ interface Slot {
   restartMs: number;
   startedAt: number;
   timer?: NodeJS.Timeout;
+  /** The thread's last metrics answer (only stands in for that same thread, not a restarted one). */
+  last?: { thread: Thread | undefined; snapshot: RegistrySnapshot };
 }
 
 export class WorkerThreadPool {
@@ -118,7 +120,11 @@ export class WorkerThreadPool {
     });
   }
 
-  /** Each running thread's metrics; a thread that does not answer within `timeoutMs` is left out. */
+  /**
+   * Each running thread's metrics. A thread that does not answer within `timeoutMs` (busy on a loaded
+   * machine) is shown by its last answer: leaving it out would make its counters seem to go backwards,
+   * which Prometheus reads as a counter reset.
+   */
   async metrics(timeoutMs = 1000): Promise<RegistrySnapshot[]> {
     const asks = this.slots
       .filter((s) => s.thread !== undefined)
@@ -126,13 +132,16 @@ export class WorkerThreadPool {
         (s) =>
           new Promise<RegistrySnapshot | undefined>((resolve) => {
             const id = ++this.nextId;
+            const thread = s.thread;
             const timer = setTimeout(() => {
               this.waiting.delete(id);
-              resolve(undefined);
+              const last = s.last;
+              resolve(last !== undefined && last.thread === thread ? last.snapshot : undefined);
             }, timeoutMs);
             this.waiting.set(id, (snap) => {
               clearTimeout(timer);
               this.waiting.delete(id);
+              s.last = { thread, snapshot: snap };
               resolve(snap);
             });
             this.send(s, { type: 'metrics', id });
