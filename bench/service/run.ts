@@ -5,7 +5,7 @@
  * commit status back. Measures webhook ack latency (as the emulator's delivery log records it), webhook →
  * check run completed, sustained evaluations/s, and GitHub calls per evaluation (cold and warm, by route;
  * rate-limited = every request but 304s, from `countGitHubCalls` via the pipeline's `onEvaluated`).
- * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40; BENCH_PACED_RATE=100,150
+ * Run: node --import tsx bench/service/run.ts [--write]   (BENCH_PRS=300 pull requests, BENCH_SEQ=40; BENCH_PACED_RATE=100,200,300
  * comments per second of the steady phases;
  * WORKER_THREADS and WORKER_CONCURRENCY as `serve` defaults them unless set — WORKER_THREADS=0 puts the workers
  * on the intake's event loop; BENCH_WARM_ROUNDS=6 warm bursts, the first a JIT warm-up, the sustained rate the median of the others)
@@ -271,7 +271,7 @@ const burstWarm = burstsWarm.at(-1)!;
 const ackServer1 = await ackHistogram();
 // Steady streams instead of bursts: comments at each rate of BENCH_PACED_RATE (comma-separated per second)
 // while the workers keep up (or fall behind).
-const PACED_RATES = (process.env.BENCH_PACED_RATE ?? '100,150').split(',').map(Number).filter((r) => r > 0);
+const PACED_RATES = (process.env.BENCH_PACED_RATE ?? '100,200,300').split(',').map(Number).filter((r) => r > 0);
 const pacedRuns: { rate: number; run: Awaited<ReturnType<typeof burst>>; server: { count: number; p50: number; p99: number } }[] = [];
 let ackServerBefore = ackServer1;
 for (const [i, rate] of PACED_RATES.entries()) {
