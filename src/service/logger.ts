@@ -37,11 +37,28 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       redact: { paths: REDACT, censor: '[redacted]' },
       serializers: {
         req: (req: { method?: string; url?: string; id?: unknown }) => ({ method: req.method, url: stripQuery(req.url), id: req.id }),
-        err: pino.stdSerializers.err,
+        err: serializeError,
       },
     },
     destination,
   );
+}
+
+/**
+ * pino's error serializer, without what a failed request carried: an Octokit error keeps the request it
+ * sent, body included (a new hook's `config.secret`, a token exchange), deeper than redaction paths reach.
+ * Only the method and the URL (without its query) are kept.
+ */
+function serializeError(err: Error): ReturnType<typeof pino.stdSerializers.err> {
+  const out = pino.stdSerializers.err(err) as ReturnType<typeof pino.stdSerializers.err> & { request?: unknown };
+  const request = out.request;
+  if (request !== undefined && request !== null && typeof request === 'object') {
+    const r = request as { method?: unknown; url?: unknown };
+    out.request = { method: typeof r.method === 'string' ? r.method : undefined, url: typeof r.url === 'string' ? stripQuery(r.url) : undefined };
+  } else if (request !== undefined) {
+    delete out.request;
+  }
+  return out;
 }
 
 export function stripQuery(url: string | undefined): string | undefined {
