@@ -140,6 +140,9 @@ export async function startService(config: ServiceConfig, options: StartOptions)
   try {
     await migrateToLatest(sdb);
     const secretKey = resolveSecretKey(config, logger);
+    if (config.github.mode === 'token' && !config.server.publicUrlSet) {
+      logger.warn({ hookUrl: `${config.server.publicUrl}/hook` }, 'PUBLIC_URL is not set: repositories enrolled from an organisation get a hook at this URL, which github.com cannot reach');
+    }
     const metrics = createServiceMetrics();
     // The handler is built before the worker that runs it, so `wake` looks the worker up when called.
     const late: { worker?: Worker } = {};

@@ -213,3 +213,13 @@ test('the process environment wins over .env; a missing .env is fine', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('PUBLIC_URL: given, it is the base of links and hooks; absent, one is derived from SERVER_ADDR and marked as such', () => {
+  const base = { GITHUB_URL: 'http://127.0.0.1:3000', GITHUB_API_URL: 'http://127.0.0.1:3000/api', GITHUB_CLIENT: 'a', GITHUB_SECRET: 'b' };
+  const set = loadConfig({ ...base, PUBLIC_URL: 'https://checks-out.example.com/' });
+  assert.deepEqual([set.config?.server.publicUrl, set.config?.server.publicUrlSet], ['https://checks-out.example.com', true]);
+  const derived = loadConfig({ ...base, SERVER_ADDR: '127.0.0.1:9000' });
+  assert.deepEqual([derived.config?.server.publicUrl, derived.config?.server.publicUrlSet], ['http://127.0.0.1:9000', false]);
+  const bad = loadConfig({ ...base, PUBLIC_URL: 'ftp://x' });
+  assert.ok(bad.errors?.some((e) => e.includes('PUBLIC_URL')));
+});

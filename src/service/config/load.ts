@@ -167,6 +167,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): LoadResult {
       port: listen?.port ?? 8000,
       tls: cert !== undefined && key !== undefined ? { certFile: cert, keyFile: key } : undefined,
       publicUrl: publicUrl || `http://${listen?.host && listen.host !== '0.0.0.0' && listen.host !== '::' ? listen.host : 'localhost'}:${listen?.port ?? 8000}`,
+      publicUrlSet: publicUrl !== '',
     },
     db: { driver, source },
     github: {

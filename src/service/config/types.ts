@@ -17,6 +17,8 @@ export interface ServiceConfig {
     tls: { certFile: string; keyFile: string } | undefined;
     /** Base URL people and GitHub use to reach this service (check-run details_url). */
     publicUrl: string;
+    /** PUBLIC_URL was given (otherwise `publicUrl` is derived from SERVER_ADDR, which GitHub cannot reach). */
+    publicUrlSet: boolean;
   };
   db: { driver: 'sqlite' | 'postgres'; source: string };
   github: {
