@@ -20,7 +20,7 @@ export function enrolPort(octokit: Octokit): EnrolGitHub {
       await orNull(octokit.rest.repos.deleteWebhook({ owner, repo, hook_id: id }));
     },
     async createHook(owner, repo, hook) {
-      await octokit.rest.repos.createWebhook({
+      const { data } = await octokit.rest.repos.createWebhook({
         owner,
         repo,
         name: 'web',
@@ -28,6 +28,7 @@ export function enrolPort(octokit: Octokit): EnrolGitHub {
         events: [...hook.events],
         config: { url: hook.url, content_type: 'json', secret: hook.secret, insecure_ssl: '0' },
       });
+      return data.id;
     },
     async protection(owner, repo, branch) {
       const b = await orNull(octokit.rest.repos.getBranch({ owner, repo, branch }));

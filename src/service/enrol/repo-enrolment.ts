@@ -26,7 +26,8 @@ export interface EnrolGitHub {
   repo(owner: string, name: string): Promise<EnrolRepo | null>;
   hooks(owner: string, name: string): Promise<{ id: number; url: string }[]>;
   deleteHook(owner: string, name: string, id: number): Promise<void>;
-  createHook(owner: string, name: string, hook: { url: string; secret: string; events: readonly string[] }): Promise<void>;
+  /** Returns the new hook's id. */
+  createHook(owner: string, name: string, hook: { url: string; secret: string; events: readonly string[] }): Promise<number>;
   protection(owner: string, name: string, branch: string): Promise<BranchProtectionState>;
   /** Protects an unprotected branch with only this required context (strict), nothing else. */
   protect(owner: string, name: string, branch: string, context: string): Promise<void>;
@@ -63,8 +64,9 @@ export function sameHost(url: string, hookUrl: string): boolean {
 
 /**
  * Enables `owner/name` quietly for the organisation's enabling user: already enabled → nothing. The row is
- * written first, so the hook's first deliveries (GitHub sends a ping at once) find their secret; if any
- * GitHub step fails the row is removed again and the error thrown, so the job's retry starts over.
+ * claimed first (only one of two concurrent enrolments gets it and goes on), so the hook's first deliveries
+ * (GitHub sends a ping at once) find their secret. If a GitHub step fails, the hook made here is deleted
+ * and the row removed (only while it still holds this secret), and the error thrown: the retry starts over.
  */
 export async function enableRepoQuietly(gh: EnrolGitHub, owner: string, name: string, userId: number, o: EnrolOptions): Promise<EnrolOutcome> {
   const slug = `${owner}/${name}`;
@@ -73,7 +75,9 @@ export async function enableRepoQuietly(gh: EnrolGitHub, owner: string, name: st
   if (repo === null) return { outcome: 'not-found', repo: slug };
   const full = `${repo.owner}/${repo.name}`;
   const secret = (o.newSecret ?? (() => randomBytes(32).toString('hex')))();
-  await o.accounts.upsertRepo({ userId, owner: repo.owner, name: repo.name, link: repo.htmlUrl, private: repo.private, hookSecret: secret, org: repo.isOrg });
+  const claimed = await o.accounts.insertRepoIfAbsent({ userId, owner: repo.owner, name: repo.name, link: repo.htmlUrl, private: repo.private, hookSecret: secret, org: repo.isOrg });
+  if (!claimed) return { outcome: 'already-enabled', repo: full };
+  let hookId: number | undefined;
   try {
     let hooksReplaced = 0;
     for (const h of await gh.hooks(repo.owner, repo.name)) {
@@ -81,11 +85,13 @@ export async function enableRepoQuietly(gh: EnrolGitHub, owner: string, name: st
       await gh.deleteHook(repo.owner, repo.name, h.id);
       hooksReplaced++;
     }
-    await gh.createHook(repo.owner, repo.name, { url: o.hookUrl, secret, events: REPO_HOOK_EVENTS });
+    hookId = await gh.createHook(repo.owner, repo.name, { url: o.hookUrl, secret, events: REPO_HOOK_EVENTS });
     const protection = await requireContext(gh, repo, o.context);
     return { outcome: 'enabled', repo: full, hooksReplaced, protection };
   } catch (err) {
-    await o.accounts.deleteRepo(full);
+    // Best effort: a hook whose secret no row holds would be refused forever.
+    if (hookId !== undefined) await gh.deleteHook(repo.owner, repo.name, hookId).catch(() => {});
+    await o.accounts.deleteRepoIfSecret(full, secret);
     throw err;
   }
 }

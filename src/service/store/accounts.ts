@@ -103,6 +103,51 @@ export class AccountStore {
     );
   }
 
+  /**
+   * Enables a repository unless it already is (matched case-insensitively): true when this call wrote the
+   * row. Two processes enrolling the same repository at once: exactly one gets true and goes on.
+   */
+  async insertRepoIfAbsent(r: RepoInput): Promise<boolean> {
+    const slug = `${r.owner}/${r.name}`;
+    return writeTransaction(this.sdb, async (trx) => {
+      const existing = await trx
+        .selectFrom('repos')
+        .select('repo_id')
+        .where((eb) => eb(eb.fn('lower', ['repo_slug']), '=', slug.toLowerCase()))
+        .executeTakeFirst();
+      if (existing) return false;
+      const res = await trx
+        .insertInto('repos')
+        .values({
+          repo_user_id: r.userId,
+          repo_owner: r.owner,
+          repo_name: r.name,
+          repo_slug: slug,
+          repo_link: r.link ?? '',
+          repo_private: r.private ? 1 : 0,
+          repo_secret: this.box.encrypt(r.hookSecret, `repo:${slug.toLowerCase()}`),
+          repo_org: r.org ? 1 : 0,
+        })
+        .onConflict((oc) => oc.column('repo_slug').doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    });
+  }
+
+  /** Removes the repository only while it still holds `secret` (an enrolment undoing its own row, not another's). */
+  async deleteRepoIfSecret(slug: string, secret: string): Promise<boolean> {
+    return writeTransaction(this.sdb, async (trx) => {
+      const row = await trx
+        .selectFrom('repos')
+        .select(['repo_id', 'repo_slug', 'repo_secret'])
+        .where((eb) => eb(eb.fn('lower', ['repo_slug']), '=', slug.toLowerCase()))
+        .executeTakeFirst();
+      if (!row || this.box.decrypt(row.repo_secret, `repo:${row.repo_slug.toLowerCase()}`) !== secret) return false;
+      await trx.deleteFrom('repos').where('repo_id', '=', row.repo_id).execute();
+      return true;
+    });
+  }
+
   /** Removes an enabled repository (matched case-insensitively); false when it was not enabled. */
   async deleteRepo(slug: string): Promise<boolean> {
     const res = await writeTransaction(this.sdb, (trx) =>

@@ -128,3 +128,36 @@ test('forgetRepo: a deleted repository is no longer enabled; an unknown one says
   assert.equal(await w.accounts.findRepo('acme/f'), undefined);
   assert.deepEqual(await forgetRepo(w.accounts, 'acme', 'f'), { outcome: 'not-enabled', repo: 'acme/f' });
 });
+
+test('two enrolments of one repository at once: one enables it, the other stands back; the hook holds the stored secret', async (t) => {
+  const w = await world(t);
+  w.lg.admin.createRepo('acme/g', { files: { 'README.md': 'x\n' } });
+  const [a, b] = await Promise.all([enableRepoQuietly(w.gh, 'acme', 'g', w.userId, w.opts), enableRepoQuietly(w.gh, 'acme', 'g', w.userId, w.opts)]);
+  assert.deepEqual([a.outcome, b.outcome].sort(), ['already-enabled', 'enabled']);
+  const hooks = [...w.lg.state.hooks.values()].filter((h) => h.config.url === HOOK);
+  assert.equal(hooks.length, 1);
+  assert.equal(hooks[0].config.secret, (await w.accounts.findRepo('acme/g'))?.hookSecret);
+});
+
+test('a failure after the hook was made removes that hook and the row, so nothing is left that would refuse deliveries', async (t) => {
+  const w = await world(t);
+  w.lg.admin.createRepo('acme/h', { files: { 'README.md': 'x\n' } });
+  w.lg.faults.add({ method: 'PUT', path: '/repos/acme/h/branches/**', kind: 'status', status: 500, times: 1 });
+  await assert.rejects(enableRepoQuietly(w.gh, 'acme', 'h', w.userId, w.opts), (err: { status?: number }) => err.status === 500);
+  assert.equal(await w.accounts.findRepo('acme/h'), undefined);
+  assert.deepEqual((await w.owner.rest.repos.listWebhooks({ owner: 'acme', repo: 'h' })).data, []);
+  // The retry (the fault is spent) enables it.
+  assert.equal((await enableRepoQuietly(w.gh, 'acme', 'h', w.userId, w.opts)).outcome, 'enabled');
+  assert.equal((await w.owner.rest.repos.listWebhooks({ owner: 'acme', repo: 'h' })).data.length, 1);
+});
+
+test('undoing removes only the row an enrolment wrote itself (same secret), never one written since', async (t) => {
+  const w = await world(t);
+  await w.accounts.upsertRepo({ userId: w.userId, owner: 'acme', name: 'i', hookSecret: 'theirs' });
+  assert.equal(await w.accounts.deleteRepoIfSecret('acme/i', 'mine'), false);
+  assert.equal((await w.accounts.findRepo('ACME/I'))?.hookSecret, 'theirs');
+  assert.equal(await w.accounts.insertRepoIfAbsent({ userId: w.userId, owner: 'ACME', name: 'I', hookSecret: 'mine' }), false, 'already enabled, whatever the case');
+  assert.equal(await w.accounts.deleteRepoIfSecret('Acme/i', 'theirs'), true);
+  assert.equal(await w.accounts.findRepo('acme/i'), undefined);
+  assert.equal(await w.accounts.deleteRepoIfSecret('acme/i', 'theirs'), false);
+});
