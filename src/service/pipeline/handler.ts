@@ -149,7 +149,9 @@ export function createPipelineHandler(o: PipelineOptions): JobEvaluator {
         continue;
       }
       const r = await o.access.enrol(e);
-      log.info({ ...r, action: e.action }, e.action === 'created' ? 'new organisation repository' : 'organisation repository deleted');
+      // Not enabling a repository because the organisation's user is gone is something to fix: warn.
+      const level = r.outcome === 'no-token' || r.outcome === 'org-not-enabled' ? 'warn' : 'info';
+      log[level]({ ...r, action: e.action }, e.action === 'created' ? 'new organisation repository' : 'organisation repository deleted');
     }
 
     const shas: ShaTarget[] = [];

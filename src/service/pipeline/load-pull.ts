@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ClaimedJob } from '../queue/queue.js';
 import type { CommitData, PrGitHub, PullData } from './github-port.js';
 import type { EvalTarget } from './handler.js';
-import { orNull } from './octokit-port.js';
+import { statusOf } from './octokit-port.js';
 import type { PullCache } from './pull-cache.js';
 
 /**
@@ -20,6 +20,25 @@ export async function loadPull(
   job: ClaimedJob,
   log: Logger,
 ): Promise<{ pull: PullData; commits: CommitData[] | undefined } | undefined> {
+  try {
+    return await loadOrFetch(pulls, gh, ref, number, deliveries, job, log);
+  } catch (err) {
+    // Gone (a deleted or moved repository, a forged delivery): finished on the second attempt. Not on the
+    // first, as GitHub can answer 404 for a pull request opened a moment ago.
+    if (statusOf(err) === 404 && job.attempts >= 2) return undefined;
+    throw err;
+  }
+}
+
+async function loadOrFetch(
+  pulls: PullCache,
+  gh: PrGitHub,
+  ref: EvalTarget['ref'],
+  number: number,
+  deliveries: EvalTarget['deliveries'],
+  job: ClaimedJob,
+  log: Logger,
+): Promise<{ pull: PullData; commits: CommitData[] | undefined }> {
   const slug = `${ref.owner}/${ref.repo}`;
   let commits: CommitData[] | undefined;
   if (job.prKey === `${slug.toLowerCase()}#${number}`) {
@@ -30,10 +49,7 @@ export async function loadPull(
       log.debug({ cached: cached.headSha, listed: commits.at(-1)?.sha }, 'the PR head moved since it was cached; fetching the PR');
     } else if (cached !== undefined) return { pull: cached, commits: undefined };
   }
-  const pull = await orNull(gh.pull(ref, number));
-  // Gone (deleted repository, transferred, a hand-made delivery): retrying cannot help.
-  if (pull === null) return undefined;
+  const pull = await gh.pull(ref, number);
   pulls.remember(slug, pull);
   return { pull, commits: commits !== undefined && commits.at(-1)?.sha === pull.headSha ? commits : undefined };
 }
-

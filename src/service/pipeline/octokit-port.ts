@@ -17,7 +17,8 @@ import type {
 
 const time = (s: string | null | undefined): number => (s ? Date.parse(s) : 0);
 
-function statusOf(err: unknown): number | undefined {
+/** The HTTP status of an Octokit error, if it has one. */
+export function statusOf(err: unknown): number | undefined {
   const s = (err as { status?: unknown }).status;
   return typeof s === 'number' ? s : undefined;
 }

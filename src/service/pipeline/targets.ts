@@ -252,6 +252,9 @@ function classify(event: string, p: Obj, receivedAt: number, a: DeliveryAsk, o: 
       // A new default branch (edited), or a new name, means other policy files.
       if (action === 'edited' || action === 'renamed' || action === 'transferred') a.policyChanged = true;
       if (o.enrolRepositories && (action === 'created' || action === 'deleted')) {
+        // Only an organisation's own repositories: intake checked the signature of the org the payload names.
+        const org = str(obj(p.organization)?.login)?.toLowerCase();
+        if (org === undefined || org !== a.repo?.split('/')[0].toLowerCase()) return `repository.${action} of another owner than the organisation`;
         a.enrolment = action;
         return undefined;
       }

@@ -281,7 +281,7 @@ test('hand-made deliveries with hostile payloads are answered and break nothing'
   });
 });
 
-test('a delivery about a pull request GitHub does not know (404) is done at once, not retried to the attempt limit', async () => {
+test('a delivery about a pull request GitHub does not know (404) is tried once more, then done, not retried to the attempt limit', async () => {
   await withWorld({}, async (w) => {
     const pr = await w.openPull();
     await w.comment(pr.number, 'bob', 'I approve');
@@ -290,11 +290,12 @@ test('a delivery about a pull request GitHub does not know (404) is done at once
     const before = w.jobs.length;
     // The same comment, about a PR number that does not exist (a deleted repository's, or a forged one).
     assert.equal(await sendWebhook(w, 'issue_comment', { ...comment, issue: { ...issue, number: 9999 } }), 202);
-    const job = w.jobs.slice(before).find((j) => j.deliveries.includes('issue_comment.created'));
-    assert.ok(job, 'the delivery ran as a job');
-    assert.deepEqual(w.jobErrors, [], 'no failure, so no retry');
+    assert.ok(w.jobs.slice(before).some((j) => j.deliveries.includes('issue_comment.created')), 'the delivery ran as a job');
+    // GitHub can answer 404 for a PR opened a moment ago: the first attempt fails, the second finishes.
+    assert.equal(w.jobErrors.length, 1);
+    assert.equal((w.jobErrors[0] as { status?: number }).status, 404);
     const rows = await w.sdb.db.selectFrom('deliveries').select(['status', 'attempts']).where('pr_key', '=', `${REPO}#9999`).execute();
-    assert.deepEqual(rows.map((r) => [r.status, r.attempts]), [['done', 1]]);
+    assert.deepEqual(rows.map((r) => [r.status, r.attempts]), [['done', 2]]);
     assert.equal((await w.status(pr.number))?.description, 'approved by bob', 'the real PR is untouched');
   });
 });

@@ -80,13 +80,18 @@ test('repository: a moved default branch is queued; created/deleted only in toke
   for (const action of ['edited', 'renamed', 'transferred']) assert.equal(verdict('repository', { action, repository }), 'queue', action);
   for (const action of ['created', 'deleted', 'archived', 'publicized', undefined]) assert.equal(verdict('repository', { action, repository }), 'drop', String(action));
   const token = { ...O, enrolRepositories: true };
+  const organization = { login: 'ACME' };
   for (const action of ['created', 'deleted']) {
-    assert.equal(triageDelivery('repository', { action, repository }, token), undefined, action);
-    assert.deepEqual(jobTargets([{ id: 'd', event: 'repository', payload: { action, repository }, receivedAt: 0 }], token).enrolments, [{ action, owner: 'acme', name: 'widgets' }]);
+    assert.equal(triageDelivery('repository', { action, repository, organization }, token), undefined, action);
+    assert.deepEqual(jobTargets([{ id: 'd', event: 'repository', payload: { action, repository, organization }, receivedAt: 0 }], token).enrolments, [{ action, owner: 'acme', name: 'widgets' }]);
+    // Signed by one organisation, about another's repository (or no organisation at all): not enrolled.
+    for (const org of [{ login: 'evil' }, undefined, { login: 7 }]) {
+      assert.match(triageDelivery('repository', { action, repository, organization: org }, token) ?? '', /another owner/, JSON.stringify(org));
+    }
   }
-  assert.notEqual(triageDelivery('repository', { action: 'archived', repository }, token), undefined);
+  assert.notEqual(triageDelivery('repository', { action: 'archived', repository, organization }, token), undefined);
   // Created then deleted in one job: the last word wins.
-  const both = jobTargets(['created', 'deleted'].map((action, i) => ({ id: `d${i}`, event: 'repository', payload: { action, repository }, receivedAt: 0 })), token);
+  const both = jobTargets(['created', 'deleted'].map((action, i) => ({ id: `d${i}`, event: 'repository', payload: { action, repository, organization }, receivedAt: 0 })), token);
   assert.deepEqual(both.enrolments, [{ action: 'deleted', owner: 'acme', name: 'widgets' }]);
   // A hostile name never becomes an enrolment.
   assert.equal(triageDelivery('repository', { action: 'created', repository: { full_name: '../../x' } }, token), 'no repository');
