@@ -65,9 +65,10 @@ export class AccountStore {
     return { login: row.user_login, token: this.box.decrypt(row.user_token, `user:${row.user_login.toLowerCase()}`) };
   }
 
-  async upsertRepo(r: RepoInput): Promise<void> {
+  /** The `repos` row of `r`, its secret encrypted for that row. */
+  private repoRow(r: RepoInput) {
     const slug = `${r.owner}/${r.name}`;
-    const values = {
+    return {
       repo_user_id: r.userId,
       repo_owner: r.owner,
       repo_name: r.name,
@@ -77,6 +78,10 @@ export class AccountStore {
       repo_secret: this.box.encrypt(r.hookSecret, `repo:${slug.toLowerCase()}`),
       repo_org: r.org ? 1 : 0,
     };
+  }
+
+  async upsertRepo(r: RepoInput): Promise<void> {
+    const values = this.repoRow(r);
     await writeTransaction(this.sdb, (trx) =>
       trx
         .insertInto('repos')
@@ -118,16 +123,7 @@ export class AccountStore {
       if (existing) return false;
       const res = await trx
         .insertInto('repos')
-        .values({
-          repo_user_id: r.userId,
-          repo_owner: r.owner,
-          repo_name: r.name,
-          repo_slug: slug,
-          repo_link: r.link ?? '',
-          repo_private: r.private ? 1 : 0,
-          repo_secret: this.box.encrypt(r.hookSecret, `repo:${slug.toLowerCase()}`),
-          repo_org: r.org ? 1 : 0,
-        })
+        .values(this.repoRow(r))
         .onConflict((oc) => oc.column('repo_slug').doNothing())
         .executeTakeFirst();
       return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
