@@ -5,8 +5,10 @@
  * or an oversized answer rejects `fetch` itself (Octokit turns that into a retryable RequestError 500
  * carrying our message) instead of surfacing later in a body read that Octokit would swallow.
  *
- * Deliberately not a general fetch: string/Buffer/ArrayBuffer request bodies only, no redirects followed
- * (the GitHub API is answered as-is), and `body` on the response is the decoded value (see http-response.ts).
+ * Deliberately not a general fetch: string/Buffer/ArrayBuffer request bodies only, and `body` on the
+ * response is the decoded value (see http-response.ts). Redirects are followed as fetch follows them (GitHub
+ * answers a renamed or transferred repository's URLs with 301/307), within the same origin only: the request
+ * carries GitHub credentials, so a redirect elsewhere is answered as it is.
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -56,6 +58,8 @@ export class ResponseTooLargeError extends Error {
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 const MAX_ORIGINS = 32;
 
 function abortReason(signal: AbortSignal): unknown {
@@ -110,7 +114,31 @@ export function createHttpFetch(options: HttpFetchOptions = {}): HttpFetch {
     return agent;
   };
 
-  const httpFetch = (input: string | URL, init?: HttpFetchInit): Promise<HttpResponse> =>
+  const httpFetch = async (input: string | URL, init?: HttpFetchInit): Promise<HttpResponse> => {
+    let url = typeof input === 'string' ? input : input.href;
+    let current = init;
+    for (let hop = 0; ; hop++) {
+      const res = await exchange(url, current);
+      const location = res.headers.get('location');
+      if (!REDIRECTS.has(res.status) || location === null || hop >= MAX_REDIRECTS) return res;
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        return res;
+      }
+      if (next.origin !== new URL(url).origin) return res;
+      // As fetch does: 303 (and 301/302 after a POST) continue as a GET without the body; 307/308 repeat the request.
+      const method = (current?.method ?? 'GET').toUpperCase();
+      if ((res.status === 303 && method !== 'HEAD') || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        const headers = Object.fromEntries(Object.entries(requestHeaders(current)).filter(([k]) => !k.startsWith('content-')).map(([k, v]) => [k, String(v)]));
+        current = { ...current, method: 'GET', body: undefined, headers };
+      }
+      url = next.href;
+    }
+  };
+
+  const exchange = (input: string | URL, init?: HttpFetchInit): Promise<HttpResponse> =>
     new Promise<HttpResponse>((resolve, reject) => {
       let url: URL;
       let headers: OutgoingHttpHeaders;

@@ -142,7 +142,7 @@ test('request bodies: string, Buffer, Uint8Array and ArrayBuffer are sent with t
   }
 });
 
-test('error statuses, 204, HEAD and redirects are answered as they are', async () => {
+test('error statuses, 204, HEAD and redirects elsewhere are answered as they are', async () => {
   const f = createHttpFetch();
   try {
     const nf = await f(route('/nf', answer(404, { 'content-type': 'application/json' }, '{"message":"Not Found"}')));
@@ -159,8 +159,9 @@ test('error statuses, 204, HEAD and redirects are answered as they are', async (
     const head = await f(route('/head', answer(200, { 'content-type': 'application/json', 'content-length': '10' })), { method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.equal(await head.text(), '');
-    const moved = await f(route('/moved', answer(301, { location: `${base}/json`, 'content-type': 'application/json' }, '{"message":"Moved Permanently"}')));
-    assert.equal(moved.status, 301, 'no redirect is followed');
+    // Another origin would receive GitHub credentials: not followed.
+    const moved = await f(route('/moved', answer(301, { location: 'http://elsewhere.example/json', 'content-type': 'application/json' }, '{"message":"Moved Permanently"}')));
+    assert.equal(moved.status, 301, 'a redirect to another origin is not followed');
     assert.deepEqual(moved.body, { message: 'Moved Permanently' });
   } finally {
     f.close();
@@ -323,4 +324,47 @@ test('decodesBody marks only the adapter', () => {
   assert.equal(decodesBody(undefined), false);
   assert.equal(decodesBody({}), false);
   f.close();
+});
+
+test('redirects within the origin are followed as fetch follows them (a renamed repository), at most five', async () => {
+  const f = createHttpFetch();
+  const seen: { path: string; method: string; body: string; auth: string | undefined; type: string | undefined }[] = [];
+  const record: Handler = (req, res, body) => {
+    seen.push({ path: new URL(req.url ?? '/', 'http://x').pathname, method: req.method ?? '', body, auth: req.headers.authorization, type: req.headers['content-type'] });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  };
+  route('/repos/acme/new', record);
+  try {
+    // 301 for a GET: the new URL, the same credentials (relative locations too).
+    const get = await f(route('/repos/acme/old', answer(301, { location: '/repos/acme/new' })), { headers: { authorization: 'token t' } });
+    assert.deepEqual([get.status, get.body], [200, { ok: true }]);
+    assert.deepEqual(seen.at(-1), { path: '/repos/acme/new', method: 'GET', body: '', auth: 'token t', type: undefined });
+    // 307 repeats a POST with its body; 301 after a POST and 303 continue as a GET without it.
+    route('/w307', answer(307, { location: `${base}/repos/acme/new` }));
+    route('/w301', answer(301, { location: `${base}/repos/acme/new` }));
+    route('/w303', answer(303, { location: `${base}/repos/acme/new` }));
+    const post = { method: 'POST', body: '{"state":"success"}', headers: { 'content-type': 'application/json' } };
+    await f(`${base}/w307`, post);
+    assert.deepEqual(seen.at(-1), { path: '/repos/acme/new', method: 'POST', body: '{"state":"success"}', auth: undefined, type: 'application/json' });
+    await f(`${base}/w301`, post);
+    assert.deepEqual(seen.at(-1), { path: '/repos/acme/new', method: 'GET', body: '', auth: undefined, type: undefined });
+    await f(`${base}/w303`, { ...post, method: 'PATCH' });
+    assert.deepEqual(seen.at(-1), { path: '/repos/acme/new', method: 'GET', body: '', auth: undefined, type: undefined });
+    // A loop ends after five hops with the redirect itself; a location that is not a URL is answered as is.
+    let hops = 0;
+    route('/loop', (_req, res) => {
+      hops++;
+      res.writeHead(302, { location: '/loop' });
+      res.end();
+    });
+    const loop = await f(`${base}/loop`);
+    assert.deepEqual([loop.status, hops], [302, 6]);
+    const odd = await f(route('/odd', answer(302, { location: 'http://[bad' })));
+    assert.equal(odd.status, 302);
+    const none = await f(route('/none', answer(302, {})));
+    assert.equal(none.status, 302);
+  } finally {
+    f.close();
+  }
 });
