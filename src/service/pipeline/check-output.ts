@@ -17,7 +17,7 @@ import {
   truncateBytes,
 } from './check-text.js';
 import type { Annotation, CheckConclusion } from './github-port.js';
-import type { PrOutcome } from './evaluate-pr.js';
+import type { OutcomeContext, PrOutcome } from './evaluate-pr.js';
 import type { Problem } from './load-policy.js';
 
 export { MAX_SUMMARY_BYTES, clampOutput } from './check-text.js';
@@ -36,17 +36,6 @@ export interface Report {
     summary: string;
     annotations: Annotation[];
   };
-}
-
-/**
- * What the report needs beyond the outcome to put annotations on the right file version. Optional so that
- * an outcome without them still reports; `buildReport` then falls back to what `prProblems` reveals.
- */
-export interface ReportContext {
-  /** The files the pull request changes (the default branch's version of those is not what the PR shows). */
-  changedFiles?: readonly string[];
-  /** The branch the policy was read from, named in the summary. */
-  defaultBranch?: string;
 }
 
 /** The status as posted (§7.1: cut to 135 bytes plus `...`); the check run's title is the same text. */
@@ -102,9 +91,9 @@ function distinct(annotations: readonly Annotation[]): Annotation[] {
  * annotated on the PR head, so they are only where that file is the same. Without the changed files, a PR
  * with problems of its own changes policy files (which ones is unknown): annotate none of the default's.
  */
-function sameOnHead(outcome: PrOutcome, context: ReportContext): (file: string) => boolean {
-  if (context.changedFiles !== undefined) {
-    const changed = new Set(context.changedFiles);
+function sameOnHead(outcome: PrOutcome): (file: string) => boolean {
+  if (outcome.changedFiles !== undefined) {
+    const changed = new Set(outcome.changedFiles);
     return (file) => !changed.has(file);
   }
   const touchesPolicy = outcome.prProblems.length > 0;
@@ -118,11 +107,11 @@ function defaultBranchAnnotations(problems: readonly Problem[], level: Annotatio
   return { annotations: annotationsFor(onHead, level), notAnnotated: elsewhere };
 }
 
-function branchName(context: ReportContext): string {
+function branchName(context: OutcomeContext): string {
   return context.defaultBranch ? `the default branch (${inlineCode(context.defaultBranch)})` : 'the default branch';
 }
 
-function notAnnotatedNote(files: readonly string[], context: ReportContext): string[] {
+function notAnnotatedNote(files: readonly string[], context: OutcomeContext): string[] {
   if (files.length === 0) return [];
   const names = files.map(inlineCode).join(', ');
   // Without the changed files, all that is known is that the PR changes policy files (it has problems of its own).
@@ -163,24 +152,17 @@ function configErrorText(problems: readonly Problem[]): string {
   return `Parsing ${first?.file ?? 'policy'} file. ${first?.message ?? 'unknown error'}${more}`;
 }
 
-/**
- * The report of one evaluation. The context may come with the outcome or from the caller (the caller's
- * wins); without it, annotations are placed by what `prProblems` reveals and the branch is not named.
- */
-export function buildReport(outcome: PrOutcome & ReportContext, given: ReportContext = {}): Report {
-  const context: ReportContext = {
-    changedFiles: given.changedFiles ?? outcome.changedFiles,
-    defaultBranch: given.defaultBranch ?? outcome.defaultBranch,
-  };
-  const same = sameOnHead(outcome, context);
+/** The report of one evaluation (where its annotations go: see `OutcomeContext`). */
+export function buildReport(outcome: PrOutcome): Report {
+  const same = sameOnHead(outcome);
   const prAnnotations = annotationsFor(outcome.prProblems, 'failure');
   if (outcome.kind === 'config-error') {
     const status = posted(errorStatus(configErrorText(outcome.problems)));
     const fromDefault = defaultBranchAnnotations(outcome.problems, 'failure', same);
     const summary = [
-      `checks-out could not evaluate this pull request: the approval policy of ${branchName(context)} is invalid.`,
+      `checks-out could not evaluate this pull request: the approval policy of ${branchName(outcome)} is invalid.`,
       ...problemsBlock('Problems', outcome.problems),
-      ...notAnnotatedNote(fromDefault.notAnnotated, context),
+      ...notAnnotatedNote(fromDefault.notAnnotated, outcome),
       ...problemsBlock("Problems in this pull request's version of the policy files", outcome.prProblems),
     ];
     return {
@@ -200,7 +182,7 @@ export function buildReport(outcome: PrOutcome & ReportContext, given: ReportCon
     renderExplanationMarkdown(d).trimEnd(),
     ...problemsBlock("This pull request's version of the policy files is invalid", outcome.prProblems),
     ...problemsBlock('Warnings', outcome.warnings),
-    ...(outcome.warnings.length > 0 ? notAnnotatedNote(warnings.notAnnotated, context) : []),
+    ...(outcome.warnings.length > 0 ? notAnnotatedNote(warnings.notAnnotated, outcome) : []),
     ...configBlock(outcome.config),
   ];
   return {

@@ -24,13 +24,14 @@ export interface EvaluatePrOptions extends LoadPolicyOptions {
 }
 
 /**
- * What the report needs to annotate the right file version (check-output.ts `ReportContext`); always set
- * by `evaluatePr`, optional for outcomes built elsewhere (fixtures), which the report then handles as unknown.
+ * What the report needs to put annotations on the right file version; always set by `evaluatePr`,
+ * optional for outcomes built elsewhere (fixtures): the report then falls back to what `prProblems`
+ * reveals and does not name the branch.
  */
-interface OutcomeContext {
-  /** The files the PR changes. */
-  changedFiles?: string[];
-  /** The branch the policy was read from. */
+export interface OutcomeContext {
+  /** The files the PR changes (the default branch's version of those is not what the PR head shows). */
+  changedFiles?: readonly string[];
+  /** The branch the policy was read from, named in the summary. */
   defaultBranch?: string;
 }
 

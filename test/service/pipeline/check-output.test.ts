@@ -307,8 +307,8 @@ test('the same problem on the default branch and the unchanged file on the PR he
   assert.equal(r.check.annotations.length, 1);
 });
 
-test('the context can come from the caller instead of the outcome', () => {
-  const r = buildReport({ kind: 'config-error', pull, problems: [defaultProblem], configHash: 'h', prProblems: [] }, { changedFiles: ['.checks-out'], defaultBranch: 'trunk' });
+test('the context comes with the outcome: changed files and the branch named', () => {
+  const r = buildReport({ kind: 'config-error', pull, problems: [defaultProblem], configHash: 'h', prProblems: [], changedFiles: ['.checks-out'], defaultBranch: 'trunk' });
   assert.deepEqual(r.check.annotations, []);
   assert.match(r.check.summary, /default branch \(`trunk`\)/);
 });
