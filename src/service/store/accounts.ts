@@ -3,7 +3,9 @@
  * associated data of each ciphertext names its row (`user:<login>`, `repo:<slug>`, `org:<owner>`), so a
  * secret copied into another row does not decrypt. Slugs and logins are matched case-insensitively.
  */
+import type { ExpressionBuilder } from 'kysely';
 import { writeTransaction, type ServiceDb } from '../db/connect.js';
+import type { Database } from '../db/schema.js';
 import type { SecretBox } from '../secrets.js';
 
 export interface UserInput {
@@ -32,6 +34,11 @@ export interface OrgInput {
   link?: string;
   private?: boolean;
   hookSecret: string;
+}
+
+/** The `repos` row of `owner/name`, matched case-insensitively as GitHub matches names. */
+function slugIs(slug: string) {
+  return (eb: ExpressionBuilder<Database, 'repos'>) => eb(eb.fn('lower', ['repo_slug']), '=', slug.toLowerCase());
 }
 
 export class AccountStore {
@@ -118,7 +125,7 @@ export class AccountStore {
       const existing = await trx
         .selectFrom('repos')
         .select('repo_id')
-        .where((eb) => eb(eb.fn('lower', ['repo_slug']), '=', slug.toLowerCase()))
+        .where(slugIs(slug))
         .executeTakeFirst();
       if (existing) return false;
       const res = await trx
@@ -136,7 +143,7 @@ export class AccountStore {
       const row = await trx
         .selectFrom('repos')
         .select(['repo_id', 'repo_slug', 'repo_secret'])
-        .where((eb) => eb(eb.fn('lower', ['repo_slug']), '=', slug.toLowerCase()))
+        .where(slugIs(slug))
         .executeTakeFirst();
       if (!row || this.box.decrypt(row.repo_secret, `repo:${row.repo_slug.toLowerCase()}`) !== secret) return false;
       await trx.deleteFrom('repos').where('repo_id', '=', row.repo_id).execute();
@@ -149,7 +156,7 @@ export class AccountStore {
     const res = await writeTransaction(this.sdb, (trx) =>
       trx
         .deleteFrom('repos')
-        .where((eb) => eb(eb.fn('lower', ['repo_slug']), '=', slug.toLowerCase()))
+        .where(slugIs(slug))
         .executeTakeFirst(),
     );
     return Number(res.numDeletedRows) > 0;
@@ -160,7 +167,7 @@ export class AccountStore {
     const row = await this.sdb.db
       .selectFrom('repos')
       .select(['repo_id', 'repo_slug', 'repo_user_id', 'repo_secret'])
-      .where((eb) => eb(eb.fn('lower', ['repo_slug']), '=', slug.toLowerCase()))
+      .where(slugIs(slug))
       .executeTakeFirst();
     if (!row) return undefined;
     return { id: row.repo_id, slug: row.repo_slug, userId: row.repo_user_id, hookSecret: this.box.decrypt(row.repo_secret, `repo:${row.repo_slug.toLowerCase()}`) };
