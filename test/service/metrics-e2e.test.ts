@@ -19,8 +19,8 @@ import { makePipelineHandler } from '../../src/service/pipeline/service-handler.
 import { generateSecretKey } from '../../src/service/secrets.js';
 import { startService, type RunningService, type StartOptions } from '../../src/service/server.js';
 import { pipelineThreads } from '../../src/service/threads/pipeline-thread.js';
-import { CONTEXT, ORG, REPO, withWorld } from './e2e/harness.js';
-import { serveEnv, settleService } from './e2e/serve-env.js';
+import { CONTEXT, REPO, withWorld } from './e2e/harness.js';
+import { attachService, serveEnv } from './e2e/serve-env.js';
 
 // ---------------------------------------------------------------------------------------------------
 // GET /metrics
@@ -209,13 +209,7 @@ async function serve(extraEnv: Record<string, string>, start: Omit<StartOptions,
     assert.ok(config);
     const running = await startService(config, { logger: pino({ level: 'silent' }), ...start });
     service = running;
-    gh.app.webhook_url = `${running.url}/hook`;
-    const installationId = gh.lg.admin.install(gh.app.id, ORG, 'all').id;
-    const settle = () => settleService(gh.lg, async () => {
-      const d = await running.queue.depth();
-      return d.pending + d.running;
-    });
-    await settle();
+    const { installationId, settle } = await attachService(gh, running);
     return {
       lg: gh.lg,
       service: running,

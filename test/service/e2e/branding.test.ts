@@ -14,10 +14,9 @@ import { loadConfig } from '../../../src/service/config/load.js';
 import { makePipelineHandler } from '../../../src/service/pipeline/service-handler.js';
 import { startService, type RunningService } from '../../../src/service/server.js';
 import { testLogger } from '../helpers/logger.js';
-import { serveEnv, settleService } from './serve-env.js';
+import { ORG, REPO } from './harness.js';
+import { attachService, serveEnv } from './serve-env.js';
 
-const ORG = 'acme';
-const REPO = `${ORG}/widgets`;
 const BRAND = 'gatekeeper';
 const SHORT = 'gk';
 const RUN_NAME = 'Approval gate';
@@ -65,13 +64,7 @@ async function startBranded(): Promise<Branded> {
       makeHandler: (deps) => makePipelineHandler(deps, { wake: deps.wake, client: { throttling: false, retryAfterBaseMs: 1 } }),
     });
     service = running;
-    gh.app.webhook_url = `${running.url}/hook`;
-    const installationId = gh.lg.admin.install(gh.app.id, ORG, 'all').id;
-    const settle = () => settleService(gh.lg, async () => {
-      const d = await running.queue.depth();
-      return d.pending + d.running;
-    });
-    await settle();
+    const { installationId, settle } = await attachService(gh, running);
     return { lg: gh.lg, service: running, apiUrl: gh.apiUrl, secret: gh.secret, installationId, settle, close };
   } catch (err) {
     await close();

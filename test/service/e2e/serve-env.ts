@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createLocalGitHub, type LocalGitHub } from '../../../src/local-github/server.js';
 import type { App } from '../../../src/local-github/state/types.js';
 import { generateSecretKey } from '../../../src/service/secrets.js';
+import type { RunningService } from '../../../src/service/server.js';
 import { ORG, REPO } from './harness.js';
 
 export const DEFAULT_FILES: Readonly<Record<string, string>> = {
@@ -80,6 +81,22 @@ export async function serveEnv(o: ServeEnvOptions = {}): Promise<ServeEnv> {
     await cleanup();
     throw err;
   }
+}
+
+/**
+ * Points the app's webhook at a started service and installs the app on the organisation; returns the
+ * installation and a `settle` over the service's queue.
+ */
+export async function attachService(gh: ServeEnv, service: RunningService): Promise<{ installationId: number; settle: () => Promise<void> }> {
+  gh.app.webhook_url = `${service.url}/hook`;
+  const installationId = gh.lg.admin.install(gh.app.id, ORG, 'all').id;
+  const settle = () =>
+    settleService(gh.lg, async () => {
+      const d = await service.queue.depth();
+      return d.pending + d.running;
+    });
+  await settle();
+  return { installationId, settle };
 }
 
 /**
