@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { pino } from 'pino';
 import type { LocalGitHub } from '../../src/local-github/server.js';
@@ -16,10 +16,10 @@ import { loadConfig } from '../../src/service/config/load.js';
 import { shardOf } from '../../src/service/db/shard.js';
 import { HANDLED_EVENTS } from '../../src/service/intake/app.js';
 import { makePipelineHandler } from '../../src/service/pipeline/service-handler.js';
-import { generateSecretKey } from '../../src/service/secrets.js';
 import { startService, type RunningService, type StartOptions } from '../../src/service/server.js';
 import { pipelineThreads } from '../../src/service/threads/pipeline-thread.js';
 import { CONTEXT, REPO, withWorld } from './e2e/harness.js';
+import { offlineConfig } from './helpers/offline-config.js';
 import { attachService, serveEnv } from './e2e/serve-env.js';
 
 // ---------------------------------------------------------------------------------------------------
@@ -331,16 +331,7 @@ test('GET /metrics with worker threads: latency and GitHub calls add up across t
 test('GET /metrics of an intake without workers: deliveries by event and outcome, and the queue depth they leave', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'checks-out-obs-'));
   const secret = randomBytes(16).toString('hex');
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const { config } = loadConfig({
-    GITHUB_APP_ID: '1',
-    GITHUB_APP_PRIVATE_KEY: privateKey,
-    GITHUB_WEBHOOK_SECRET: secret,
-    DB_SOURCE: join(dir, 'service.sqlite'),
-    SERVER_ADDR: '127.0.0.1:0',
-    CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-  });
-  assert.ok(config);
+  const config = offlineConfig(dir, secret);
   const service = await startService(config, { logger: pino({ level: 'silent' }), noWorkers: true });
   const post = async (event: string, delivery: string, payload: unknown, key = secret) => {
     const body = JSON.stringify(payload);

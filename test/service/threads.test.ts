@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { createLocalGitHub } from '../../src/local-github/server.js';
 import { loadConfig } from '../../src/service/config/load.js';
 import { DEMO_APP_NAME, DEMO_MAINTAINER, DEMO_REPO, seedDemoWorld } from '../../src/service/demo/demo-world.js';
@@ -17,6 +17,7 @@ import { generateSecretKey } from '../../src/service/secrets.js';
 import { startService } from '../../src/service/server.js';
 import { pipelineThreads, type EvaluatedEvent } from '../../src/service/threads/pipeline-thread.js';
 import { testLogger } from './helpers/logger.js';
+import { offlineConfig } from './helpers/offline-config.js';
 
 function until<T>(what: string, get: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -29,23 +30,6 @@ function until<T>(what: string, get: () => T | undefined | Promise<T | undefined
     };
     void tick();
   });
-}
-
-/** A service configuration on a fresh SQLite file in `dir`, with an app that needs no GitHub. */
-function offlineConfig(dir: string, secret: string, extra: Record<string, string>) {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const { config, errors } = loadConfig({
-    GITHUB_APP_ID: '1',
-    GITHUB_APP_PRIVATE_KEY: privateKey,
-    GITHUB_WEBHOOK_SECRET: secret,
-    DB_SOURCE: join(dir, 'service.sqlite'),
-    SERVER_ADDR: '127.0.0.1:0',
-    CHECKS_OUT_SECRET_KEY: generateSecretKey().toString('hex'),
-    ...extra,
-  });
-  assert.deepEqual(errors ?? [], []);
-  assert.ok(config);
-  return config;
 }
 
 /** POSTs a PR comment delivery signed with `secret`. */
