@@ -382,6 +382,19 @@ export class World {
     return out;
   }
 
+  /**
+   * Alice commits `src/sneaky.ts` to `branch` through the API with author and committer dates set `agoMs`
+   * in the past (a backdated commit); returns that date.
+   */
+  async pushBackdated(branch: string, agoMs: number): Promise<string> {
+    const date = new Date(this.clock.now() - agoMs).toISOString();
+    const who = { name: 'alice', email: 'alice@example.com', date };
+    const [owner, repo] = REPO.split('/');
+    const content = Buffer.from('evil\n').toString('base64');
+    await this.rest(() => this.as('alice').rest.repos.createOrUpdateFileContents({ owner, repo, path: 'src/sneaky.ts', message: 'backdated', content, branch, author: who, committer: who }));
+    return date;
+  }
+
   headSha(pr: number): string {
     return this.lg.admin.pull(REPO, pr).head.sha;
   }

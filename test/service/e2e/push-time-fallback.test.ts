@@ -72,25 +72,13 @@ test('an unseen push of a backdated commit: the fallback trusts the committer da
   // range.test.ts shows the same commit, seen, resetting the approval: this is what only the push time prevents.
   await withWorld({}, async (w) => {
     const pr = await w.openPull();
-    const longAgo = new Date(w.clock.now() - 3600_000).toISOString();
     await w.comment(pr.number, 'bob', 'I approve');
     assert.equal((await w.status(pr.number))?.description, 'approved by bob');
 
-    const who = { name: 'alice', email: 'alice@example.com', date: longAgo };
-    await w.unseen(() =>
-      w.rest(() =>
-        w.as('alice').rest.repos.createOrUpdateFileContents({
-          owner,
-          repo,
-          path: 'src/sneaky.ts',
-          message: 'backdated',
-          content: Buffer.from('evil\n').toString('base64'),
-          branch: 'feature',
-          author: who,
-          committer: who,
-        }),
-      ),
-    );
+    let longAgo = '';
+    await w.unseen(async () => {
+      longAgo = await w.pushBackdated('feature', 3600_000);
+    });
     const sha = w.headSha(pr.number);
     assert.equal(await committerDate(w, sha), new Date(Math.floor(Date.parse(longAgo) / 1000) * 1000).toISOString());
 

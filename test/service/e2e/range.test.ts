@@ -31,24 +31,11 @@ test('reset on push: approvals before the latest push no longer count', async ()
 test('reset on push: a backdated commit cannot keep an old approval alive (the cutoff is the push, not the committer date)', async () => {
   await withWorld({}, async (w) => {
     const pr = await w.openPull();
-    const longAgo = new Date(w.clock.now() - 3600_000).toISOString();
     await w.comment(pr.number, 'bob', 'I approve');
     assert.equal((await w.status(pr.number))?.description, 'approved by bob');
 
     // A commit whose committer date claims to predate Bob's approval.
-    const who = { name: 'alice', email: 'alice@example.com', date: longAgo };
-    await w.rest(() =>
-      w.as('alice').rest.repos.createOrUpdateFileContents({
-        owner,
-        repo,
-        path: 'src/sneaky.ts',
-        message: 'backdated',
-        content: Buffer.from('evil\n').toString('base64'),
-        branch: 'feature',
-        author: who,
-        committer: who,
-      }),
-    );
+    await w.pushBackdated('feature', 3600_000);
     assert.deepEqual(await w.status(pr.number), { state: 'pending', description: 'no approvals received', creator: 'checks-out[bot]' });
     assert.match(w.checkRun(pr.number)?.summary ?? '', /push time of/);
   });
