@@ -33,14 +33,20 @@ function failOnce(p: LocalPipeline) {
   return seen;
 }
 
+/** The PR's `opened` job is claimed and its first attempt fails after opening the run; the queue will retry it. */
+async function firstAttemptFails(p: LocalPipeline) {
+  const seen = failOnce(p);
+  const key = `${REPO}#${p.pr.number}`;
+  await p.enqueue('pull_request', { action: 'opened', number: p.pr.number, pull_request: { number: p.pr.number, state: 'open' } }, key, 'opened');
+  const first = await p.claim();
+  await assert.rejects(p.run(first), /Service Unavailable/);
+  assert.equal(await p.queue.fail(first, new Error('Service Unavailable')), 'retry');
+  return seen;
+}
+
 test('the retry after a failed attempt, in a restarted process, completes the run that attempt opened', async () => {
   await withLocalPipeline(async (p) => {
-    const seen = failOnce(p);
-    const key = `${REPO}#${p.pr.number}`;
-    await p.enqueue('pull_request', { action: 'opened', number: p.pr.number, pull_request: { number: p.pr.number, state: 'open' } }, key, 'opened');
-    const first = await p.claim();
-    await assert.rejects(p.run(first), /Service Unavailable/);
-    assert.equal(await p.queue.fail(first, new Error('Service Unavailable')), 'retry');
+    const seen = await firstAttemptFails(p);
     const opened = await storedCheckRun(p.sdb, REPO, p.sha, RUN_NAME);
     assert.ok(opened, 'the opened run is in the database before the evaluation');
     assert.deepEqual((await p.allRuns()).map((r) => [r.id, r.status]), [[opened.runId, 'in_progress']]);
@@ -60,12 +66,7 @@ test('the retry after a failed attempt, in a restarted process, completes the ru
 
 test('a run opened while another decision was the latest is not taken over: the retry opens its own', async () => {
   await withLocalPipeline(async (p) => {
-    const seen = failOnce(p);
-    const key = `${REPO}#${p.pr.number}`;
-    await p.enqueue('pull_request', { action: 'opened', number: p.pr.number, pull_request: { number: p.pr.number, state: 'open' } }, key, 'opened');
-    const first = await p.claim();
-    await assert.rejects(p.run(first), /Service Unavailable/);
-    await p.queue.fail(first, new Error('Service Unavailable'));
+    const seen = await firstAttemptFails(p);
     // Meanwhile another instance decided on this PR (and showed its own run): the opened run is not the newest.
     await recordDecision(p.sdb, {
       repo: REPO, prNumber: p.pr.number, headSha: p.sha, policy: null, approvers: [], disapprovers: [], configHash: null,
